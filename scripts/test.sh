@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SmartPay's whole test command (`npm test`): lint, typecheck, the suite on SQLite, the database
+# suites again on MariaDB/MySQL when SMARTPAY_TEST_MYSQL_URL is set, then the log leak check.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+rm -rf test-output && mkdir -p test-output/logs
+status=0
+step() { echo; echo "==> $*"; }
+
+step "lint" && npx eslint . || status=1
+step "typecheck" && npx tsc -p tsconfig.json --noEmit || status=1
+step "build" && node scripts/build.mjs || status=1
+
+step "tests on SQLite"
+TEST_DB=sqlite VITEST_SUITE=all npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/sqlite.json || status=1
+
+if [ -n "${SMARTPAY_TEST_MYSQL_URL:-}" ]; then
+  step "database tests on MariaDB/MySQL (${SMARTPAY_TEST_MYSQL_URL%%@*}@…)"
+  TEST_DB=mysql VITEST_SUITE=e2e npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/mysql.json || status=1
+else
+  echo
+  echo "SKIPPED: the MariaDB/MySQL pass of the database suites — set SMARTPAY_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/ to run it (.ci/run always does)."
+fi
+
+step "no secrets in the logs of this run"
+VITEST_SUITE=leaks npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/leaks.json || status=1
+
+node scripts/test-summary.mjs test-output/sqlite.json test-output/mysql.json test-output/leaks.json || status=1
+exit $status

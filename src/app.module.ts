@@ -1,0 +1,45 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AppsModule } from './apps/apps.module';
+import { CommonModule } from './common/common.module';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { CreditsModule } from './credits/credits.module';
+import { CustomersModule } from './customers/customers.module';
+import { DatabaseModule } from './database/database.module';
+import { GatewaysModule } from './gateways/gateways.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OrdersModule } from './orders/orders.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        // The pino-http middleware is installed first thing in createApp (so even requests that fail
+        // in the body parser get an access-log line); here Nest only binds that request logger.
+        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
+        DatabaseModule.forRoot(config),
+        CommonModule,
+        AppsModule,
+        MetricsModule,
+        HealthModule,
+        GatewaysModule,
+        CustomersModule,
+        CreditsModule,
+        OrdersModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

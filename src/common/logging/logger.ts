@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { type Logger } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
+import type { AppConfig } from '../../config/app-config';
+import { requestIdFor } from '../http/request-id';
+
+/**
+ * Paths masked in every log line. Bodies are never logged; these catch secrets that reach a log
+ * call some other way (an error's context, a gateway response, a config fragment).
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'res.headers["set-cookie"]',
+  '*.authorization',
+  '*.Authorization',
+  '*.api_key',
+  '*.apiKey',
+  '*.password',
+  '*.passwordHash',
+  '*.secret',
+  '*.secret_key',
+  '*.token',
+  '*.access_token',
+  '*.card_number',
+  '*.cvv',
+  '*.document_number',
+  '*.documentNumber',
+  '*.document.number',
+];
+
+/**
+ * Database errors quote the failing SQL with its values (documents, e-mails): keep only the
+ * database's own message, so a failed statement never copies customer data into the logs.
+ */
+export function serializeError(err: unknown): unknown {
+  const base = pino.stdSerializers.err(err as Error) as { message?: string; stack?: string } | undefined;
+  if (!base || typeof base.message !== 'string') return base;
+  const sqlTail = / - (?!.* - )(.*)$/s.exec(base.message);
+  if (/^(insert|update|delete|select|replace|create|alter|drop)\b/i.test(base.message) && sqlTail) {
+    const message = `[sql omitted] ${sqlTail[1]}`;
+    return { ...base, message, stack: base.stack?.replace(base.message, message) };
+  }
+  return base;
+}
+
+export function createRootLogger(config: AppConfig): Logger {
+  const destination = config.log.file
+    ? pino.destination({ dest: config.log.file, sync: false, mkdir: true })
+    : pino.destination({ dest: 1, sync: false });
+  return pino(
+    {
+      level: config.log.level,
+      base: { service: 'smartpay' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
+/** One access-log line per request, with the request id; no headers or bodies. */
+export function createHttpLogger(logger: Logger): HttpLogger {
+  return pinoHttp({
+    logger,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => requestIdFor(req, res),
+    customAttributeKeys: { reqId: 'request_id' },
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customSuccessMessage: (req, res) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
+    autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
+  });
+}

@@ -1,0 +1,119 @@
+import { resolve } from 'node:path';
+import { envSchema, type Env } from './config.schema';
+
+export type GatewayId = 'culqi' | 'mercadopago';
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'mysql'; url: string };
+
+/**
+ * The one typed configuration object. Built from the environment once, at startup;
+ * never logged (it holds secrets).
+ */
+export class AppConfig {
+  readonly env: Env['NODE_ENV'];
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string | undefined;
+  readonly database: DatabaseConfig;
+  readonly autoMigrate: boolean;
+  readonly bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
+  readonly sandbox: { enabled: boolean; externalUrl?: string };
+  readonly culqi: { secretKey?: string; publicKey?: string; apiUrl: string; secureUrl: string; webhookUser?: string; webhookPassword?: string };
+  readonly mercadopago: { accessToken?: string; publicKey?: string; apiUrl: string; webhookSecret?: string };
+  readonly postmark: { serverToken?: string; apiUrl: string; from: string };
+  readonly log: { level: Env['LOG_LEVEL']; file?: string };
+  readonly metricsToken: string | undefined;
+  readonly gatewayTimeoutMs: number;
+  readonly orders: { ttlMs: number; expiryIntervalMs: number };
+  readonly routing: { cardPEN: GatewayId[]; cardUSD: GatewayId[] };
+  readonly reconcileSchedule: string;
+  readonly bodyLimit: string;
+  readonly idempotency: { ttlMs: number; leaseMs: number };
+  readonly credits: {
+    validityDays: number;
+    prices: Record<'basic' | 'professional' | 'enterprise', { PEN: number; USD: number }>;
+  };
+
+  constructor(e: Env) {
+    this.env = e.NODE_ENV;
+    this.port = e.PORT;
+    this.host = e.HOST;
+    this.publicUrl = e.SMARTPAY_PUBLIC_URL;
+    this.database = parseDatabaseUrl(e.DATABASE_URL);
+    this.autoMigrate = e.SMARTPAY_AUTO_MIGRATE ? e.SMARTPAY_AUTO_MIGRATE === 'true' : e.NODE_ENV !== 'production';
+    this.bootstrap = {
+      apiKey: e.SMARTPAY_BOOTSTRAP_API_KEY,
+      adminEmail: e.SMARTPAY_ADMIN_EMAIL,
+      adminPassword: e.SMARTPAY_ADMIN_PASSWORD,
+    };
+    const hasGatewayCredentials = Boolean(e.CULQI_SECRET_KEY || e.MERCADOPAGO_ACCESS_TOKEN);
+    this.sandbox = {
+      enabled: e.SMARTPAY_SANDBOX === 'on' || (e.SMARTPAY_SANDBOX === 'auto' && !hasGatewayCredentials),
+      externalUrl: e.SMARTPAY_SANDBOX_URL,
+    };
+    this.culqi = {
+      secretKey: e.CULQI_SECRET_KEY,
+      publicKey: e.CULQI_PUBLIC_KEY,
+      apiUrl: e.CULQI_API_URL,
+      secureUrl: e.CULQI_SECURE_URL,
+      webhookUser: e.CULQI_WEBHOOK_USER,
+      webhookPassword: e.CULQI_WEBHOOK_PASSWORD,
+    };
+    this.mercadopago = {
+      accessToken: e.MERCADOPAGO_ACCESS_TOKEN,
+      publicKey: e.MERCADOPAGO_PUBLIC_KEY,
+      apiUrl: e.MERCADOPAGO_API_URL,
+      webhookSecret: e.MERCADOPAGO_WEBHOOK_SECRET,
+    };
+    this.postmark = { serverToken: e.POSTMARK_SERVER_TOKEN, apiUrl: e.POSTMARK_API_URL, from: e.MAIL_FROM };
+    this.log = { level: e.LOG_LEVEL, file: e.LOG_FILE };
+    this.metricsToken = e.METRICS_TOKEN;
+    this.gatewayTimeoutMs = e.GATEWAY_TIMEOUT_MS;
+    this.orders = { ttlMs: e.ORDER_TTL, expiryIntervalMs: e.ORDER_EXPIRY_INTERVAL };
+    this.routing = { cardPEN: e.ROUTING_CARD_PEN, cardUSD: e.ROUTING_CARD_USD };
+    this.reconcileSchedule = e.RECONCILE_SCHEDULE;
+    this.bodyLimit = e.BODY_LIMIT;
+    this.idempotency = { ttlMs: e.IDEMPOTENCY_TTL, leaseMs: e.IDEMPOTENCY_LEASE };
+    this.credits = {
+      validityDays: e.CREDIT_VALIDITY_DAYS,
+      prices: {
+        basic: { PEN: e.CREDIT_PRICE_BASIC_PEN, USD: e.CREDIT_PRICE_BASIC_USD },
+        professional: { PEN: e.CREDIT_PRICE_PROFESSIONAL_PEN, USD: e.CREDIT_PRICE_PROFESSIONAL_USD },
+        enterprise: { PEN: e.CREDIT_PRICE_ENTERPRISE_PEN, USD: e.CREDIT_PRICE_ENTERPRISE_USD },
+      },
+    };
+    if (this.env === 'production' && this.sandbox.enabled) {
+      throw new ConfigError(['SMARTPAY_SANDBOX: sandbox mode is never allowed with NODE_ENV=production; set gateway credentials']);
+    }
+  }
+
+  /** Key mode follows the deployment: sandbox or test credentials → sk_test_, live credentials → sk_live_. */
+  get keyMode(): 'test' | 'live' {
+    if (this.sandbox.enabled) return 'test';
+    const creds = [this.culqi.secretKey, this.mercadopago.accessToken].filter(Boolean) as string[];
+    return creds.some((c) => c.startsWith('sk_live_') || c.startsWith('APP_USR-')) ? 'live' : 'test';
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+  if (url === undefined || url === '') return { kind: 'sqlite', path: resolve('data', 'smartpay.db') };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
+  return { kind: 'mysql', url };
+}
+
+/** Validates the environment; throws ConfigError naming every wrong variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return new AppConfig(parsed.data);
+}

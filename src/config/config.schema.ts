@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { parseDuration } from '../common/duration';
+
+/**
+ * Every environment variable SmartPay reads, validated once at startup.
+ * Names are part of the public contract (api.md, "Configuration").
+ */
+const gatewayList = z
+  .string()
+  .transform((s) => s.split(',').map((g) => g.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(['culqi', 'mercadopago'])).min(1));
+
+const duration = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30s, 15m, 24h or 7d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  SMARTPAY_PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^(sqlite:.+|mysql:\/\/.+)$/.test(v), {
+      message: 'must be sqlite:<path> or mysql://user:pass@host:3306/db',
+    }),
+  /** Apply pending migrations at start. Defaults to on outside production (api.md: `npm run migrate` in production). */
+  SMARTPAY_AUTO_MIGRATE: z.enum(['true', 'false']).optional(),
+  SMARTPAY_BOOTSTRAP_API_KEY: optionalSecret.refine((v) => v === undefined || /^sk_(test|live)_[A-Za-z0-9]{32,}$/.test(v), {
+    message: 'must look like sk_test_<32+ letters/digits>',
+  }),
+  SMARTPAY_ADMIN_EMAIL: z.email().optional(),
+  SMARTPAY_ADMIN_PASSWORD: optionalSecret.refine((v) => v === undefined || v.length >= 12, {
+    message: 'must be at least 12 characters',
+  }),
+  SMARTPAY_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  SMARTPAY_SANDBOX_URL: z.url().optional(),
+  CULQI_SECRET_KEY: optionalSecret,
+  CULQI_PUBLIC_KEY: optionalSecret,
+  CULQI_API_URL: z.url().default('https://api.culqi.com/v2'),
+  CULQI_SECURE_URL: z.url().default('https://secure.culqi.com/v2'),
+  CULQI_WEBHOOK_USER: optionalSecret,
+  CULQI_WEBHOOK_PASSWORD: optionalSecret,
+  MERCADOPAGO_ACCESS_TOKEN: optionalSecret,
+  MERCADOPAGO_PUBLIC_KEY: optionalSecret,
+  MERCADOPAGO_API_URL: z.url().default('https://api.mercadopago.com'),
+  MERCADOPAGO_WEBHOOK_SECRET: optionalSecret,
+  POSTMARK_SERVER_TOKEN: optionalSecret,
+  POSTMARK_API_URL: z.url().default('https://api.postmarkapp.com'),
+  MAIL_FROM: z.string().default('SmartPay <no-reply@smartpay.pe>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Write logs to this file instead of stdout (benchmarks and the test suite use it). */
+  LOG_FILE: z.string().min(1).optional(),
+  METRICS_TOKEN: optionalSecret,
+  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  ORDER_TTL: duration.default(24 * 3600 * 1000),
+  ORDER_EXPIRY_INTERVAL: duration.default(60 * 1000),
+  ROUTING_CARD_PEN: gatewayList.default(['culqi', 'mercadopago']),
+  ROUTING_CARD_USD: gatewayList.default(['culqi']),
+  RECONCILE_SCHEDULE: z.string().default('1m,5m,1h,1d'),
+  SMARTPAY_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
+  /** Largest accepted request body. */
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must be like 100kb or 1mb').default('100kb'),
+  IDEMPOTENCY_TTL: duration.default(24 * 3600 * 1000),
+  IDEMPOTENCY_LEASE: duration.default(60 * 1000),
+  CREDIT_PRICE_BASIC_PEN: z.coerce.number().int().positive().default(4900),
+  CREDIT_PRICE_BASIC_USD: z.coerce.number().int().positive().default(1400),
+  CREDIT_PRICE_PROFESSIONAL_PEN: z.coerce.number().int().positive().default(19900),
+  CREDIT_PRICE_PROFESSIONAL_USD: z.coerce.number().int().positive().default(5400),
+  CREDIT_PRICE_ENTERPRISE_PEN: z.coerce.number().int().positive().default(69900),
+  CREDIT_PRICE_ENTERPRISE_USD: z.coerce.number().int().positive().default(18900),
+  CREDIT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+});
+
+export type Env = z.infer<typeof envSchema>;

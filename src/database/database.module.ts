@@ -1,0 +1,35 @@
+import { MikroORM } from '@mikro-orm/core';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+import { ormOptions } from './orm-options';
+
+/** Applies pending migrations at start when configured to (development; `npm run migrate` in production). */
+@Injectable()
+export class AutoMigrator implements OnModuleInit {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly config: AppConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext('Database');
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.autoMigrate) return;
+    const applied = await this.orm.getMigrator().up();
+    if (applied.length > 0) this.logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+  }
+}
+
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [MikroOrmModule.forRoot(ormOptions(config.database))],
+      providers: [AutoMigrator],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import type { Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import type { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { MYSQL_MIGRATIONS } from './migrations/mysql';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+
+interface SqliteHandle {
+  pragma(sql: string): unknown;
+}
+
+/** MikroORM options for the configured database. Migrations are listed per dialect (one folder each). */
+export function ormOptions(db: DatabaseConfig, overrides: Partial<Options> = {}): Options {
+  const common: Partial<Options> = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: true },
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    debug: false,
+    // Entities are read through explicit queries; nothing here depends on lazy loading.
+    ignoreUndefinedInQuery: true,
+  };
+  if (db.kind === 'sqlite') {
+    return {
+      ...common,
+      driver: BetterSqliteDriver,
+      dbName: db.path,
+      pool: {
+        min: 1,
+        max: 1,
+        // WAL lets readers run beside the single writer; busy_timeout makes a second process
+        // (the CLI beside a running server) wait for the write lock instead of failing at once.
+        afterCreate: (conn: SqliteHandle, done: (err: Error | null, conn: SqliteHandle) => void) => {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('busy_timeout = 5000');
+          conn.pragma('synchronous = FULL');
+          done(null, conn);
+        },
+      },
+      migrations: { migrationsList: SQLITE_MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+      ...overrides,
+    };
+  }
+  return {
+    ...common,
+    driver: MySqlDriver,
+    clientUrl: db.url,
+    pool: { min: 0, max: 10 },
+    driverOptions: { connection: { timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false } },
+    migrations: { migrationsList: MYSQL_MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    ...overrides,
+  };
+}

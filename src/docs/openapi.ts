@@ -1,0 +1,66 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ERROR_CODES } from '../common/errors/error-codes';
+
+const DESCRIPTION = `
+One API to charge Peruvian payments through **Culqi** (cards, Yape, 3-D Secure) or **Mercado Pago**.
+
+- **Auth**: \`Authorization: Bearer sk_test_…\` on every \`/v1\` call. Each key belongs to one app; another app's ids answer 404.
+- **Money**: integer minor units (\`1050\` = S/ 10.50), currency \`PEN\` or \`USD\`.
+- **Idempotency**: send \`Idempotency-Key\` on any POST/PATCH to make retries safe.
+- **Errors**: RFC 9457 \`application/problem+json\` with a stable \`code\`; the codes are listed under the \`ErrorCode\` schema.
+- **Card data** is never accepted: tokenize at the gateway and send the token.
+`;
+
+/** The OpenAPI 3.1 document of every route, with the error-code catalogue and the problem schema. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
+    .setTitle('SmartPay API')
+    .setDescription(DESCRIPTION.trim())
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'sk_test_… / sk_live_…', description: 'Your app API key' }, 'api_key')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.components ??= {};
+  document.components.schemas = {
+    ...document.components.schemas,
+    ErrorCode: {
+      type: 'string',
+      enum: Object.keys(ERROR_CODES),
+      description: Object.entries(ERROR_CODES)
+        .map(([code, { status, title }]) => `- \`${code}\` (${status}): ${title}`)
+        .join('\n'),
+    },
+    Problem: {
+      type: 'object',
+      description: 'RFC 9457 problem details',
+      required: ['type', 'title', 'status', 'detail', 'code', 'request_id'],
+      properties: {
+        type: { type: 'string', format: 'uri' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        code: { $ref: '#/components/schemas/ErrorCode' },
+        request_id: { type: 'string', description: 'Also in the X-Request-Id header and every log line of the request' },
+        param: { type: 'string', description: 'The field at fault, when there is one' },
+        errors: {
+          type: 'array',
+          items: { type: 'object', properties: { param: { type: 'string' }, message: { type: 'string' } }, required: ['param', 'message'] },
+        },
+      },
+    },
+  };
+  return document;
+}
+
+export function mountDocs(app: INestApplication): OpenAPIObject {
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+    customSiteTitle: 'SmartPay API',
+    swaggerOptions: { persistAuthorization: true },
+  });
+  return document;
+}

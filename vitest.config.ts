@@ -1,0 +1,25 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const SUITES: Record<string, string[]> = {
+  all: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+  e2e: ['test/e2e/**/*.test.ts'],
+  leaks: ['test/leaks/**/*.test.ts'],
+};
+
+export default defineConfig({
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  test: {
+    // VITEST_SUITE picks what runs: all (unit + e2e, default), e2e (the database suites, for the
+    // MariaDB pass) or leaks (the log check that runs after both passes).
+    include: SUITES[process.env.VITEST_SUITE ?? 'all'] ?? SUITES.all,
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/setup.ts'],
+    pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
