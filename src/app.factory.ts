@@ -9,6 +9,7 @@ import { requireJsonBody, rejectCardData } from './common/http/body-guards';
 import { RouteTable } from './common/http/route-table';
 import { createHttpLogger, createRootLogger } from './common/logging/logger';
 import type { AppConfig } from './config/app-config';
+import { resolveDatabase } from './database/database-flavor';
 import { mountDocs } from './docs/openapi';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
@@ -21,7 +22,8 @@ export interface SmartPayApp {
 /** Builds the whole HTTP application (used by main.ts and by the test suites alike). */
 export async function createApp(config: AppConfig): Promise<SmartPayApp> {
   const logger = createRootLogger(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+  const database = await resolveDatabase(config.database);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database, logger), {
     bodyParser: false,
     bufferLogs: true,
   });

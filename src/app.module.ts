@@ -6,7 +6,7 @@ import { AppsModule } from './apps/apps.module';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
-import type { AppConfig } from './config/app-config';
+import type { AppConfig, DatabaseConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CreditsModule } from './credits/credits.module';
 import { CustomersModule } from './customers/customers.module';
@@ -18,7 +18,7 @@ import { OrdersModule } from './orders/orders.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig, database: DatabaseConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -26,7 +26,7 @@ export class AppModule {
         // The pino-http middleware is installed first thing in createApp (so even requests that fail
         // in the body parser get an access-log line); here Nest only binds that request logger.
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
-        DatabaseModule.forRoot(config),
+        DatabaseModule.forRoot(database),
         CommonModule,
         AppsModule,
         MetricsModule,

@@ -4,7 +4,9 @@ import { envSchema, type Env } from './config.schema';
 export type GatewayId = 'culqi' | 'mercadopago';
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string }
-  | { kind: 'mysql'; url: string };
+  | { kind: 'mysql'; url: string; flavor?: MysqlFlavor };
+/** MariaDB and MySQL speak one protocol but differ in schema introspection: MikroORM has a driver for each. */
+export type MysqlFlavor = 'mysql' | 'mariadb';
 
 /**
  * The one typed configuration object. Built from the environment once, at startup;
@@ -106,6 +108,7 @@ export class ConfigError extends Error {
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
   if (url === undefined || url === '') return { kind: 'sqlite', path: resolve('data', 'smartpay.db') };
   if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
+  if (url.startsWith('mariadb://')) return { kind: 'mysql', url: `mysql://${url.slice('mariadb://'.length)}`, flavor: 'mariadb' };
   return { kind: 'mysql', url };
 }
 

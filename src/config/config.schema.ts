@@ -32,8 +32,8 @@ export const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .optional()
-    .refine((v) => v === undefined || v === '' || /^(sqlite:.+|mysql:\/\/.+)$/.test(v), {
-      message: 'must be sqlite:<path> or mysql://user:pass@host:3306/db',
+    .refine((v) => v === undefined || v === '' || /^(sqlite:.+|(mysql|mariadb):\/\/.+)$/.test(v), {
+      message: 'must be sqlite:<path> or mysql://user:pass@host:3306/db (mariadb:// also accepted)',
     }),
   /** Apply pending migrations at start. Defaults to on outside production (api.md: `npm run migrate` in production). */
   SMARTPAY_AUTO_MIGRATE: z.enum(['true', 'false']).optional(),

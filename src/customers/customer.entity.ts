@@ -1,5 +1,5 @@
 import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { timestamp } from '../database/column-types';
+import { json, timestamp } from '../database/column-types';
 import type { DocumentType } from './peru-documents';
 
 export interface BillingPreferences {
@@ -40,10 +40,10 @@ export class Customer {
   @Property({ type: 'string', length: 12, nullable: true })
   documentNumber: string | null = null;
 
-  @Property({ type: 'json' })
+  @Property(json())
   billing!: BillingPreferences;
 
-  @Property({ type: 'json' })
+  @Property(json())
   metadata!: Record<string, string>;
 
   @Property(timestamp())

@@ -7,6 +7,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { resolveDatabase } from './database-flavor';
 import { ormOptions } from './orm-options';
 import { createMysqlDatabase, dropMysqlDatabase } from './mysql-admin';
 
@@ -23,7 +24,7 @@ async function createFor(dialect: 'sqlite' | 'mysql', name: string | undefined):
   } else {
     const server = process.env.MIGRATION_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
     const url = await createMysqlDatabase(server, `smartpay_migration_${process.pid}`);
-    db = { kind: 'mysql', url };
+    db = await resolveDatabase({ kind: 'mysql', url });
     cleanup = () => dropMysqlDatabase(url);
   }
   const orm = await MikroORM.init(ormOptions(db, { migrations: { ...ormOptions(db).migrations, path: dir, emit: 'ts', fileName: (ts, n) => `Migration${ts}${n ? `_${n}` : ''}` } }));

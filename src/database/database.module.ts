@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, type DatabaseConfig } from '../config/app-config';
 import { ormOptions } from './orm-options';
 
 /** Applies pending migrations at start when configured to (development; `npm run migrate` in production). */
@@ -25,10 +25,11 @@ export class AutoMigrator implements OnModuleInit {
 
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `database` is the configured one with its MySQL flavor resolved (resolveDatabase). */
+  static forRoot(database: DatabaseConfig): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [MikroOrmModule.forRoot(ormOptions(config.database))],
+      imports: [MikroOrmModule.forRoot(ormOptions(database))],
       providers: [AutoMigrator],
     };
   }

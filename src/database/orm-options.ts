@@ -1,6 +1,7 @@
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
+import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import type { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
@@ -44,13 +45,18 @@ export function ormOptions(db: DatabaseConfig, overrides: Partial<Options> = {})
       ...overrides,
     };
   }
+  if (!db.flavor) throw new Error('resolveDatabase() must run before ormOptions() for mysql:// URLs');
+  const mariadb = db.flavor === 'mariadb';
   return {
     ...common,
-    driver: MySqlDriver,
+    driver: mariadb ? MariaDbDriver : MySqlDriver,
     clientUrl: db.url,
     pool: { min: 0, max: 10 },
-    driverOptions: { connection: { timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false } },
-    migrations: { migrationsList: MYSQL_MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    driverOptions: mariadb
+      ? { connection: { timezone: 'Z', bigIntAsNumber: true, insertIdAsNumber: true, decimalAsNumber: false } }
+      : { connection: { timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false } },
+    // MySQL/MariaDB commit implicitly around DDL, so a migration transaction would only pretend.
+    migrations: { migrationsList: MYSQL_MIGRATIONS, transactional: false, allOrNothing: false, snapshot: false, silent: true },
     ...overrides,
   };
 }

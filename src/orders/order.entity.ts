@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Currency } from '../common/money';
-import { money, timestamp } from '../database/column-types';
+import { json, money, timestamp } from '../database/column-types';
 
 export type OrderStatus =
   | 'pending'
@@ -54,7 +54,7 @@ export class Order {
   @Property({ type: 'string', length: 40, nullable: true })
   customerId: string | null = null;
 
-  @Property({ type: 'json' })
+  @Property(json())
   items!: OrderItem[];
 
   @Property({ type: 'string', length: 32, nullable: true })
@@ -69,7 +69,7 @@ export class Order {
   @Property({ type: 'string', length: 40, nullable: true })
   invoiceId: string | null = null;
 
-  @Property({ type: 'json' })
+  @Property(json())
   metadata!: Record<string, string>;
 
   @Property(timestamp())

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128044023 extends Migration {
+export class Migration20261128044307 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`admin_users\` (\`id\` varchar(40) not null, \`email\` varchar(254) not null, \`password_hash\` varchar(255) not null, \`role\` varchar(16) not null, \`created_at\` datetime(3) not null, primary key (\`id\`)) default character set utf8mb4 engine = InnoDB;`);
