@@ -1,4 +1,4 @@
-import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { MikroORM, RequestContext, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
@@ -38,7 +38,15 @@ export class BootstrapService implements OnApplicationBootstrap {
   private async ensureApp(): Promise<void> {
     if ((await this.apps.countApps()) > 0) return;
     const preset = this.config.bootstrap.apiKey;
-    const created = await this.apps.createApp('Default app', preset);
+    let created;
+    try {
+      created = await this.apps.createApp('Default app', preset);
+    } catch (err) {
+      // Two instances starting together on an empty database: the preset key is unique, so the
+      // second one's insert fails; that instance has nothing left to do.
+      if (preset && err instanceof UniqueConstraintViolationException) return;
+      throw err;
+    }
     this.logger.info({ app_id: created.appId, key_id: created.keyId }, 'bootstrap app created');
     if (preset) return;
     this.out.print(

@@ -114,9 +114,13 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
 
 /** Validates the environment; throws ConfigError naming every wrong variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(source);
+  // `PORT=` (an empty value, as env files and compose interpolation produce) means "not set", so
+  // the default applies instead of an empty string being coerced (PORT would become 0).
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+    // The variable's name leads each message (a list's element index would only obscure it).
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? '(environment)')}: ${i.message}`));
   }
   return new AppConfig(parsed.data);
 }

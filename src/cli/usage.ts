@@ -1,0 +1,18 @@
+export const USAGE = `SmartPay command line
+
+Usage: npm run smartpay -- <command> [arguments]
+
+Commands:
+  apps:create <name>                       create an app (tenant); prints { "app_id", "api_key" }
+  keys:create <app_id>                     issue another API key for an app; prints { "key_id", "api_key" }
+  keys:revoke <key_id>                     revoke an API key; prints { "key_id", "revoked": true }
+  admins:create <email> [--role admin|viewer]
+                                           create a dashboard admin user (role admin by default); the password
+                                           comes from SMARTPAY_ADMIN_PASSWORD or is asked for on the terminal
+  migrate                                  apply pending database migrations; prints { "applied": [...] }
+  reconcile, jobs:list, jobs:retry <id>    not available yet
+  help                                     show this text
+
+Results are printed as JSON on stdout; errors go to stderr with exit status 1.
+The database and settings come from the same environment variables as the server (DATABASE_URL, ...).
+`;

@@ -1,0 +1,239 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.factory';
+import { AdminUser } from '../../src/apps/admin-user.entity';
+import { randomBase62, verifyPassword } from '../../src/common/secrets';
+import { loadConfig } from '../../src/config/app-config';
+import { MYSQL_MIGRATIONS } from '../../src/database/migrations/mysql';
+import { SQLITE_MIGRATIONS } from '../../src/database/migrations/sqlite';
+import { run, shellEnv, sleep, type RunResult } from '../support/child-process';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { LOG_DIR, recordSecret, TEST_DB } from '../support/test-env';
+
+/**
+ * The built CLI (`node dist/cli/main.js`, what `npm run smartpay --` runs; the test command builds
+ * dist/ first) against a fresh database, with a real HTTP server on the same database proving that
+ * the keys it prints authenticate, and stop authenticating once revoked.
+ */
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const KEY = /^sk_test_[A-Za-z0-9]{32,}$/;
+
+describe('command line (npm run smartpay)', () => {
+  let db: TestDatabase;
+  let server: NestExpressApplication | undefined;
+  let url = '';
+  const logFile = join(LOG_DIR, `${TEST_DB}-cli-${process.pid}.log`);
+
+  const cli = (args: string[], env: Record<string, string> = {}): Promise<RunResult> =>
+    run(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: shellEnv({ DATABASE_URL: db.url, LOG_LEVEL: 'info', LOG_FILE: logFile, ...env }),
+    });
+  /** Runs a command that must succeed; stdout must be exactly one JSON document. */
+  const cliJson = async (args: string[], env: Record<string, string> = {}): Promise<Record<string, unknown>> => {
+    const result = await cli(args, env);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  };
+  const api = (path: string, key: string, body?: object): Promise<Response> =>
+    fetch(`${url}${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db.drop();
+  });
+
+  /** The HTTP server, on the database the CLI migrated (started once, after `migrate`). */
+  async function startServer(): Promise<void> {
+    if (server) return;
+    const bootstrapKey = `sk_test_${randomBase62(40)}`;
+    const adminPassword = randomBase62(24);
+    recordSecret(bootstrapKey);
+    recordSecret(adminPassword);
+    const { app } = await createApp(
+      loadConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL: db.url,
+        SMARTPAY_BOOTSTRAP_API_KEY: bootstrapKey,
+        SMARTPAY_ADMIN_PASSWORD: adminPassword,
+        LOG_FILE: logFile,
+      }),
+    );
+    await app.listen(0, '127.0.0.1');
+    server = app;
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  }
+
+  it('migrate applies every migration to an empty database, then has nothing to do', async () => {
+    const expected = (TEST_DB === 'mysql' ? MYSQL_MIGRATIONS : SQLITE_MIGRATIONS).map((m) => m.name);
+    expect(await cliJson(['migrate'])).toEqual({ applied: expected });
+    expect(await cliJson(['migrate'])).toEqual({ applied: [] });
+  });
+
+  let app: { app_id: string; key_id: string; api_key: string };
+
+  it('apps:create prints an app id and a key that authenticates HTTP requests', async () => {
+    await startServer();
+    const out = await cliJson(['apps:create', 'SmartLite CLI']);
+    app = out as typeof app;
+    recordSecret(app.api_key);
+    expect(app).toEqual({ app_id: expect.stringMatching(/^app_/), key_id: expect.stringMatching(/^key_/), api_key: expect.stringMatching(KEY) });
+
+    const created = await api('/v1/orders', app.api_key, { amount: 1050, currency: 'PEN' });
+    expect(created.status).toBe(201);
+    const order = (await created.json()) as { id: string };
+    const read = await api(`/v1/orders/${order.id}`, app.api_key);
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { id: string }).id).toBe(order.id);
+    // A key of the right shape that was never issued does not get in: authentication is real.
+    expect((await api('/v1/orders', `sk_test_${randomBase62(40)}`)).status).toBe(401);
+  });
+
+  it('apps:create rejects a missing or empty name', async () => {
+    for (const args of [['apps:create'], ['apps:create', '  ']]) {
+      const result = await cli(args);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/name|usage/);
+    }
+  });
+
+  let second: { key_id: string; api_key: string };
+
+  it('keys:create issues another working key for the app; an unknown app is an error', async () => {
+    second = (await cliJson(['keys:create', app.app_id])) as typeof second;
+    recordSecret(second.api_key);
+    expect(second).toEqual({ key_id: expect.stringMatching(/^key_/), api_key: expect.stringMatching(KEY) });
+    expect(second.api_key).not.toBe(app.api_key);
+    // The new key sees the app's orders: same tenant.
+    const list = await api('/v1/orders', second.api_key);
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { data: unknown[] }).data).toHaveLength(1);
+
+    const unknown = await cli(['keys:create', 'app_01J00000000000000000000000']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain('app_01J00000000000000000000000');
+  });
+
+  it('keys:revoke stops a key at once (401 invalid_api_key); revoking it again or an unknown key fails', async () => {
+    expect(await cliJson(['keys:revoke', second.key_id])).toEqual({ key_id: second.key_id, revoked: true });
+    const refused = await api('/v1/orders', second.api_key);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { code: string }).code).toBe('invalid_api_key');
+    // Only that key: the app's first key still works.
+    expect((await api('/v1/orders', app.api_key)).status).toBe(200);
+
+    for (const id of [second.key_id, 'key_01J00000000000000000000000']) {
+      const again = await cli(['keys:revoke', id]);
+      expect(again.code).toBe(1);
+      expect(again.stdout).toBe('');
+      expect(again.stderr).toContain(id);
+    }
+  });
+
+  it('admins:create takes the password from SMARTPAY_ADMIN_PASSWORD and stores only its hash', async () => {
+    const password = randomBase62(20);
+    recordSecret(password);
+    const out = await cliJson(['admins:create', 'Ops@Example.com'], { SMARTPAY_ADMIN_PASSWORD: password });
+    expect(out).toEqual({ admin_id: expect.stringMatching(/^adm_/), email: 'ops@example.com', role: 'admin' });
+    const stored = await storedAdmin('ops@example.com');
+    expect(stored.passwordHash).not.toContain(password);
+    expect(await verifyPassword(password, stored.passwordHash)).toBe(true);
+
+    const viewer = await cliJson(['admins:create', 'viewer@example.com', '--role', 'viewer'], { SMARTPAY_ADMIN_PASSWORD: password });
+    expect(viewer.role).toBe('viewer');
+  });
+
+  it('admins:create refuses a duplicate e-mail, a bad role or e-mail, and a missing password without a terminal', async () => {
+    const password = randomBase62(20);
+    recordSecret(password);
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['admins:create', 'OPS@example.com'], { SMARTPAY_ADMIN_PASSWORD: password }, /already exists/],
+      [['admins:create', 'x@example.com', '--role', 'owner'], { SMARTPAY_ADMIN_PASSWORD: password }, /--role/],
+      [['admins:create', 'not-an-email'], { SMARTPAY_ADMIN_PASSWORD: password }, /e-mail/],
+      [['admins:create', 'nopw@example.com'], {}, /SMARTPAY_ADMIN_PASSWORD/],
+      [['admins:create', 'short@example.com'], { SMARTPAY_ADMIN_PASSWORD: 'short' }, /SMARTPAY_ADMIN_PASSWORD/],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await cli(args, env);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(message);
+    }
+    await expect(storedAdmin('nopw@example.com')).rejects.toThrow();
+  });
+
+  // `script` gives the CLI a pseudo-terminal, as an operator's shell would.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+
+  it.skipIf(!hasScript)('admins:create asks for the password twice on a terminal, without echoing it', async () => {
+    const password = randomBase62(20);
+    recordSecret(password);
+    const env = shellEnv({ DATABASE_URL: db.url, LOG_FILE: logFile, TERM: 'dumb' });
+    const command = `${process.execPath} ${CLI} admins:create tty@example.com --role viewer`;
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+    const waitFor = async (text: string, count: number) => {
+      for (let i = 0; i < 200 && output.split(text).length - 1 < count; i++) await sleep(50);
+    };
+    const exited = new Promise<number | null>((done) => child.once('close', done));
+    await waitFor('assword', 1);
+    child.stdin.write(`${password}\r`);
+    await waitFor('assword', 2);
+    child.stdin.write(`${password}\r`);
+    expect(await exited, output).toBe(0);
+    expect(output).not.toContain(password);
+    expect(output).toContain('"role": "viewer"');
+    expect(await verifyPassword(password, (await storedAdmin('tty@example.com')).passwordHash)).toBe(true);
+  });
+
+  it('reconcile, jobs:list and jobs:retry exit 2 as not available yet', async () => {
+    for (const args of [['reconcile'], ['jobs:list'], ['jobs:retry', 'job_1']]) {
+      const result = await cli(args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('not available yet');
+    }
+  });
+
+  it('an unknown or missing command prints the usage on stderr and exits 1; help exits 0', async () => {
+    for (const args of [['apps:delete', 'x'], []]) {
+      const result = await cli(args);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('apps:create <name>');
+    }
+    for (const args of [['help'], ['apps:create', '--help']]) {
+      const help = await cli(args);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toBe('');
+      expect(help.stderr).toContain('keys:revoke <key_id>');
+    }
+  });
+
+  it('a configuration error names the variable and exits 1', async () => {
+    const result = await cli(['apps:create', 'x'], { DATABASE_URL: 'postgres://x' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('DATABASE_URL');
+  });
+
+  async function storedAdmin(email: string): Promise<AdminUser> {
+    const orm = server!.get(MikroORM);
+    return RequestContext.create(orm.em, () => orm.em.findOneOrFail(AdminUser, { email }));
+  }
+});

@@ -1,0 +1,156 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDatabaseUrl } from '../../src/config/app-config';
+import { checkDatabase } from '../../src/config/database-check';
+
+/** The problems loadConfig reports for `env`, or [] when it accepts it. */
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+}
+
+describe('configuration', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'smartpay-config-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('has working defaults: port 3000, SQLite in ./data, sandbox, auto-migrate, test keys', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ kind: 'sqlite', path: join(process.cwd(), 'data', 'smartpay.db') });
+    expect(config.sandbox.enabled).toBe(true);
+    expect(config.autoMigrate).toBe(true);
+    expect(config.keyMode).toBe('test');
+  });
+
+  it('puts the default database in ./data/smartpay.db of the working directory', () => {
+    const before = process.cwd();
+    const dir = realpathSync(mkdtempSync(join(scratch, 'cwd-')));
+    try {
+      process.chdir(dir);
+      expect(loadConfig({}).database).toEqual({ kind: 'sqlite', path: join(dir, 'data', 'smartpay.db') });
+      expect(parseDatabaseUrl('sqlite:other/pay.db')).toEqual({ kind: 'sqlite', path: join(dir, 'other', 'pay.db') });
+    } finally {
+      process.chdir(before);
+    }
+  });
+
+  it('reads sqlite:, mysql:// and mariadb:// URLs', () => {
+    expect(parseDatabaseUrl('sqlite:/var/lib/smartpay/pay.db')).toEqual({ kind: 'sqlite', path: '/var/lib/smartpay/pay.db' });
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/smartpay' }).database).toEqual({ kind: 'mysql', url: 'mysql://u:p@db:3306/smartpay' });
+    // mariadb:// is accepted and pins the MariaDB driver (no server version probe needed).
+    expect(loadConfig({ DATABASE_URL: 'mariadb://u:p@db:3306/smartpay' }).database).toEqual({
+      kind: 'mysql',
+      url: 'mysql://u:p@db:3306/smartpay',
+      flavor: 'mariadb',
+    });
+  });
+
+  it('treats an empty value as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '', SMARTPAY_SANDBOX: '', LOG_LEVEL: '' });
+    expect(config.port).toBe(3000);
+    expect(config.database.kind).toBe('sqlite');
+    expect(config.log.level).toBe('info');
+  });
+
+  const BAD: [string, string][] = [
+    ['NODE_ENV', 'staging'],
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['SMARTPAY_PUBLIC_URL', 'not a url'],
+    ['DATABASE_URL', 'postgres://x'],
+    ['DATABASE_URL', 'sqlite:'],
+    ['SMARTPAY_AUTO_MIGRATE', 'yes'],
+    ['SMARTPAY_BOOTSTRAP_API_KEY', 'short'],
+    ['SMARTPAY_BOOTSTRAP_API_KEY', 'pk_test_abcdefghijklmnopqrstuvwxyz0123456789'],
+    ['SMARTPAY_ADMIN_EMAIL', 'not-an-email'],
+    ['SMARTPAY_ADMIN_PASSWORD', 'tooShort'],
+    ['SMARTPAY_SANDBOX', 'maybe'],
+    ['SMARTPAY_SANDBOX_URL', 'nope'],
+    ['CULQI_API_URL', 'culqi'],
+    ['CULQI_SECURE_URL', 'secure'],
+    ['MERCADOPAGO_API_URL', 'mp'],
+    ['POSTMARK_API_URL', 'pm'],
+    ['LOG_LEVEL', 'loud'],
+    ['GATEWAY_TIMEOUT_MS', '5'],
+    ['ORDER_TTL', 'forever'],
+    ['ORDER_EXPIRY_INTERVAL', '1 minute'],
+    ['ROUTING_CARD_PEN', 'paypal'],
+    ['ROUTING_CARD_USD', ','],
+    ['BODY_LIMIT', 'huge'],
+    ['IDEMPOTENCY_TTL', '-1h'],
+    ['IDEMPOTENCY_LEASE', 'x'],
+    ['CREDIT_PRICE_BASIC_PEN', '-1'],
+    ['CREDIT_PRICE_ENTERPRISE_USD', '1.5'],
+    ['CREDIT_VALIDITY_DAYS', '0'],
+  ];
+
+  it.each(BAD)('names %s in the error when it is %j', (name, value) => {
+    const found = problems({ [name]: value });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((p) => p.startsWith(`${name}: `)), found.join('; ')).toBe(true);
+  });
+
+  it('reports every wrong variable at once, without echoing secret values', () => {
+    const secret = 'sk_live_butTooShort';
+    const found = problems({ PORT: 'abc', DATABASE_URL: 'postgres://x', SMARTPAY_BOOTSTRAP_API_KEY: secret });
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'PORT', 'SMARTPAY_BOOTSTRAP_API_KEY']);
+    expect(new ConfigError(found).message).not.toContain(secret);
+  });
+
+  describe('in production', () => {
+    it('refuses sandbox mode, whether automatic or asked for', () => {
+      expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^SMARTPAY_SANDBOX: /)]);
+      expect(problems({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'on', CULQI_SECRET_KEY: 'sk_live_x' })).toEqual([
+        expect.stringMatching(/^SMARTPAY_SANDBOX: /),
+      ]);
+    });
+
+    it('runs with gateway credentials, and migrates only when told to', () => {
+      const config = loadConfig({ NODE_ENV: 'production', CULQI_SECRET_KEY: 'sk_live_abc' });
+      expect(config.sandbox.enabled).toBe(false);
+      expect(config.autoMigrate).toBe(false);
+      expect(loadConfig({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'off', SMARTPAY_AUTO_MIGRATE: 'true' }).autoMigrate).toBe(true);
+      expect(loadConfig({ SMARTPAY_AUTO_MIGRATE: 'false' }).autoMigrate).toBe(false);
+    });
+  });
+
+  it('derives the key mode from the gateway credentials', () => {
+    const mode = (env: Record<string, string>) => loadConfig(env).keyMode;
+    expect(mode({})).toBe('test');
+    expect(mode({ SMARTPAY_SANDBOX: 'on', CULQI_SECRET_KEY: 'sk_live_abc' })).toBe('test');
+    expect(mode({ CULQI_SECRET_KEY: 'sk_test_abc' })).toBe('test');
+    expect(mode({ MERCADOPAGO_ACCESS_TOKEN: 'TEST-123-abc' })).toBe('test');
+    expect(mode({ CULQI_SECRET_KEY: 'sk_live_abc' })).toBe('live');
+    expect(mode({ MERCADOPAGO_ACCESS_TOKEN: 'APP_USR-123-abc' })).toBe('live');
+  });
+
+  describe('database check at start', () => {
+    it('creates the SQLite directory', async () => {
+      const path = join(scratch, 'nested', 'deeper', 'smartpay.db');
+      await checkDatabase({ kind: 'sqlite', path });
+      expect(existsSync(join(scratch, 'nested', 'deeper'))).toBe(true);
+    });
+
+    it('names DATABASE_URL when the SQLite path cannot be used', async () => {
+      const file = join(scratch, 'a-file');
+      writeFileSync(file, 'x');
+      mkdirSync(join(scratch, 'a-dir.db'));
+      await expect(checkDatabase({ kind: 'sqlite', path: join(file, 'smartpay.db') })).rejects.toThrow(/DATABASE_URL/);
+      await expect(checkDatabase({ kind: 'sqlite', path: join(scratch, 'a-dir.db') })).rejects.toThrow(/DATABASE_URL: .* is a directory/);
+    });
+
+    it('names DATABASE_URL, and not its password, when the server refuses the connection', async () => {
+      const err = await checkDatabase({ kind: 'mysql', url: 'mysql://app:hunter2secret@127.0.0.1:1/smartpay' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).message).toMatch(/DATABASE_URL: cannot connect/);
+      expect((err as ConfigError).message).not.toContain('hunter2secret');
+    });
+  });
+});
