@@ -39,7 +39,7 @@ export function containsCardNumber(text: string): boolean {
   return false;
 }
 
-/** Walks a parsed JSON body; returns the path of the first string holding a card number, or null. */
+/** Walks a parsed JSON body; returns the path of the first string or key holding a card number, or null. */
 export function findCardData(value: unknown, path = ''): string | null {
   if (typeof value === 'string') return containsCardNumber(value) ? path || '(body)' : null;
   if (Array.isArray(value)) {
@@ -51,6 +51,8 @@ export function findCardData(value: unknown, path = ''): string | null {
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
+      // Keys are client text too (metadata keys are stored and returned).
+      if (containsCardNumber(key)) return path ? `${path}.${key.replace(/\d/g, '*')}` : '(key)';
       const hit = findCardData(child, path ? `${path}.${key}` : key);
       if (hit) return hit;
     }
