@@ -1,0 +1,94 @@
+import { Controller, type DynamicModule, Get, Inject, Module, type OnApplicationShutdown, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { ApiKeyAuth } from '../common/auth/caller.decorator';
+import { ApiJsonResponse, ApiProblems } from '../common/docs/api-docs.decorators';
+import { AppConfig } from '../config/app-config';
+import { endpointsFromSandbox, GATEWAY_ENDPOINTS } from '../gateways/gateway-endpoints';
+import { Sandbox, type SandboxDescription } from './sandbox';
+
+/** The in-process Sandbox (null when SmartPay uses a standalone one through SMARTPAY_SANDBOX_URL). */
+export const SANDBOX = Symbol('SANDBOX');
+/** The sandbox's GET /v1/sandbox description. */
+export const SANDBOX_DESCRIPTION = Symbol('SANDBOX_DESCRIPTION');
+
+const descriptionSchema = z.object({
+  culqi: z.object({ base_url: z.string(), secure_url: z.string(), public_key: z.string(), secret_key: z.string() }),
+  mercadopago: z.object({ base_url: z.string(), public_key: z.string(), access_token: z.string(), webhook_secret: z.string() }),
+  postmark: z.object({ base_url: z.string() }).nullable(),
+  sunat: z.object({ base_url: z.string() }).nullable(),
+  control_url: z.string().nullable(),
+});
+
+@ApiTags('Sandbox')
+@ApiKeyAuth()
+@Controller('v1/sandbox')
+class SandboxController {
+  constructor(
+    @Inject(SANDBOX) private readonly sandbox: Sandbox | null,
+    @Inject(SANDBOX_DESCRIPTION) private readonly description: SandboxDescription,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Sandbox endpoints and test credentials',
+    description: 'Sandbox mode only: where to tokenize test cards, the simulators’ URLs and the control root for fault injection.',
+  })
+  @ApiJsonResponse(200, descriptionSchema)
+  @ApiProblems()
+  describe(@Req() req: Request): SandboxDescription {
+    const current = this.sandbox ? this.sandbox.describe() : this.description;
+    // In-process simulators are controlled under SmartPay's own /sandbox.
+    const control = this.sandbox ? `${req.protocol}://${req.get('host') ?? 'localhost'}/sandbox` : current.control_url;
+    return { ...current, control_url: control };
+  }
+}
+
+class SandboxLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(SANDBOX) private readonly sandbox: Sandbox | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sandbox?.close();
+  }
+}
+
+/**
+ * Sandbox mode: starts the gateway simulators in this process (each on its own loopback port) or
+ * reads a standalone sandbox's description, and points the gateway adapters at them. Imported only
+ * when sandbox mode is on; production code never loads it.
+ */
+@Module({})
+export class SandboxModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: SandboxModule,
+      controllers: [SandboxController],
+      providers: [
+        {
+          provide: SANDBOX,
+          inject: [AppConfig],
+          useFactory: async (config: AppConfig) => (config.sandbox.externalUrl ? null : new Sandbox().start()),
+        },
+        {
+          provide: SANDBOX_DESCRIPTION,
+          inject: [AppConfig, SANDBOX],
+          useFactory: async (config: AppConfig, sandbox: Sandbox | null) => (sandbox ? sandbox.describe() : fetchDescription(config.sandbox.externalUrl!)),
+        },
+        {
+          provide: GATEWAY_ENDPOINTS,
+          inject: [AppConfig, SANDBOX_DESCRIPTION],
+          useFactory: (config: AppConfig, description: SandboxDescription) => endpointsFromSandbox(description, config.gatewayTimeoutMs),
+        },
+        { provide: SandboxLifecycle, inject: [SANDBOX], useFactory: (s: Sandbox | null) => new SandboxLifecycle(s) },
+      ],
+      exports: [SANDBOX, SANDBOX_DESCRIPTION, GATEWAY_ENDPOINTS],
+    };
+  }
+}
+
+async function fetchDescription(controlUrl: string): Promise<SandboxDescription> {
+  const response = await fetch(controlUrl, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`SMARTPAY_SANDBOX_URL ${controlUrl} answered ${response.status}`);
+  return descriptionSchema.parse(await response.json());
+}

@@ -1,0 +1,143 @@
+import { CulqiSimulator, type CulqiWebhookTarget } from './culqi/culqi-simulator';
+import { MercadoPagoSimulator } from './mercadopago/mp-simulator';
+import { randomAlnum, randomDigits, randomHex, uuid } from './random-values';
+import type { Clock } from './sim-types';
+import type { SimulatorServer } from './simulator-server';
+
+export interface SandboxOptions {
+  /** Loopback by default: the simulators are never meant to be reachable from elsewhere. */
+  host?: string;
+  /** 0 (default) = a random free port each. */
+  culqiPort?: number;
+  mercadopagoPort?: number;
+  culqiPublicKey?: string;
+  culqiSecretKey?: string;
+  mercadopagoPublicKey?: string;
+  mercadopagoAccessToken?: string;
+  mercadopagoWebhookSecret?: string;
+  /** Where Culqi events go (Culqi has one webhook URL per account, set in its panel), with optional Basic auth. */
+  culqiWebhookUrl?: string;
+  culqiWebhookUser?: string;
+  culqiWebhookPassword?: string;
+  /** Culqi event types delivered; default all. */
+  culqiWebhookEvents?: string[];
+  /** Added to every gateway answer (benchmarks). */
+  latencyMs?: number;
+  /** Time source for token expiry, challenge deadlines and timestamps; default Date.now. */
+  clock?: Clock;
+  culqiTokenTtlMs?: number;
+  culqiParameterErrorStatus?: number;
+  mercadopagoTokenTtlMs?: number;
+  mercadopagoChallengeTtlMs?: number;
+  /** Delays between webhook retries after a non-2xx answer (default 250 ms, 1 s, 3 s). */
+  webhookRetryDelaysMs?: number[];
+  /** The control root reported by describe() (SmartPay's `/sandbox`, or the standalone control address). */
+  controlUrl?: string;
+}
+
+/** GET /v1/sandbox (api.md "Sandbox"): what a client and a test need to use the simulators. */
+export interface SandboxDescription {
+  culqi: { base_url: string; secure_url: string; public_key: string; secret_key: string };
+  mercadopago: { base_url: string; public_key: string; access_token: string; webhook_secret: string };
+  postmark: { base_url: string } | null;
+  sunat: { base_url: string } | null;
+  control_url: string | null;
+}
+
+export const SANDBOX_GATEWAYS = ['culqi', 'mercadopago'] as const;
+export type SandboxGateway = (typeof SANDBOX_GATEWAYS)[number];
+
+const MINUTE = 60_000;
+
+/** The two gateway simulators, each on its own loopback listener, with sandbox-only credentials. */
+export class Sandbox {
+  readonly culqi: CulqiSimulator;
+  readonly mercadopago: MercadoPagoSimulator;
+  private controlUrl: string | null;
+  private started = false;
+
+  constructor(options: SandboxOptions = {}) {
+    const host = options.host ?? '127.0.0.1';
+    const now = options.clock ?? (() => Date.now());
+    const retries = options.webhookRetryDelaysMs ?? [250, 1_000, 3_000];
+    this.controlUrl = options.controlUrl ?? null;
+    const webhook: CulqiWebhookTarget | null = options.culqiWebhookUrl
+      ? { url: options.culqiWebhookUrl, user: options.culqiWebhookUser, password: options.culqiWebhookPassword }
+      : null;
+    this.culqi = new CulqiSimulator({
+      host,
+      port: options.culqiPort ?? 0,
+      publicKey: options.culqiPublicKey ?? `pk_test_${randomAlnum(16)}`,
+      secretKey: options.culqiSecretKey ?? `sk_test_${randomAlnum(16)}`,
+      now,
+      tokenTtlMs: options.culqiTokenTtlMs ?? 5 * MINUTE,
+      parameterErrorStatus: options.culqiParameterErrorStatus ?? 422,
+      baseLatencyMs: options.latencyMs ?? 0,
+      webhook,
+      webhookEvents: options.culqiWebhookEvents,
+      webhookRetryDelaysMs: retries,
+    });
+    const userId = Number(randomDigits(9));
+    const accessToken = options.mercadopagoAccessToken ?? `TEST-${randomDigits(16)}-${randomDigits(6)}-${randomHex(16)}-${userId}`;
+    this.mercadopago = new MercadoPagoSimulator({
+      host,
+      port: options.mercadopagoPort ?? 0,
+      publicKey: options.mercadopagoPublicKey ?? `TEST-${uuid()}`,
+      accessToken,
+      webhookSecret: options.mercadopagoWebhookSecret ?? randomHex(32),
+      // A Mercado Pago access token ends with the seller's user id; reuse it when one is given.
+      userId: Number(/-(\d{6,12})$/.exec(accessToken)?.[1] ?? userId),
+      now,
+      tokenTtlMs: options.mercadopagoTokenTtlMs ?? 7 * 24 * 60 * MINUTE,
+      challengeTtlMs: options.mercadopagoChallengeTtlMs ?? 5 * MINUTE,
+      baseLatencyMs: options.latencyMs ?? 0,
+      webhookRetryDelaysMs: retries,
+    });
+  }
+
+  /** Starts both simulators; on failure nothing stays open. */
+  async start(): Promise<this> {
+    try {
+      await this.culqi.start();
+      await this.mercadopago.start();
+      this.started = true;
+      return this;
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  setControlUrl(url: string): void {
+    this.controlUrl = url;
+  }
+
+  server(gateway: SandboxGateway): SimulatorServer {
+    return gateway === 'culqi' ? this.culqi.server : this.mercadopago.server;
+  }
+
+  describe(): SandboxDescription {
+    return {
+      culqi: { base_url: this.culqi.baseUrl, secure_url: this.culqi.baseUrl, public_key: this.culqi.publicKey, secret_key: this.culqi.secretKey },
+      mercadopago: {
+        base_url: this.mercadopago.baseUrl,
+        public_key: this.mercadopago.publicKey,
+        access_token: this.mercadopago.accessToken,
+        webhook_secret: this.mercadopago.webhookSecret,
+      },
+      postmark: null,
+      sunat: null,
+      control_url: this.controlUrl,
+    };
+  }
+
+  /** Closes listeners, pending delayed answers and webhook retries. */
+  async close(): Promise<void> {
+    this.started = false;
+    await Promise.all([this.culqi.close(), this.mercadopago.close()]);
+  }
+}
