@@ -1,0 +1,182 @@
+import type { GatewayHttpClient, GatewayHttpRequest, GatewayHttpResult } from '../http/gateway-http.client';
+import type {
+  CallContext,
+  ChargeOutcome,
+  ChargeReference,
+  ChargeRequest,
+  DeleteCardOutcome,
+  GatewayCapabilities,
+  LookupOutcome,
+  NextAction,
+  PaymentGateway,
+  RefundOutcome,
+  RefundRequest,
+  SaveCardOutcome,
+  SaveCardRequest,
+  SavedCardRef,
+  ThreeDsAuthentication,
+} from '../payment-gateway.port';
+import { chargeAmount, chargeMatchesReference, mapChargeObject } from './culqi.mappers';
+import { buildCardBody, buildChargeBody, buildCustomerBody, buildRefundBody, culqiSourceId } from './culqi.requests';
+import {
+  mapCardResult,
+  mapChargeResult,
+  mapCustomerResult,
+  mapDeleteCardResult,
+  mapLookupResult,
+  mapRefundResult,
+  readChargePage,
+} from './culqi.results';
+import type { CulqiSettings } from './culqi.settings';
+
+/** Reconciliation window around `attemptedAt`: clock skew between us and Culqi, plus the request's own duration. */
+const SEARCH_BEFORE_MS = 5 * 60_000;
+const SEARCH_AFTER_MS = 10 * 60_000;
+const PAGE_SIZE = 100;
+/** 20 pages of 100 charges in a 15-minute window: beyond that the search reports an error rather than "not found". */
+const MAX_PAGES = 20;
+
+type CulqiCall = Pick<GatewayHttpRequest, 'operation' | 'method' | 'path' | 'body'>;
+
+/**
+ * Culqi API v2 over plain HTTP (culqi.md; `culqi-node` is not used, see §12). Every call goes through
+ * GatewayHttpClient, which logs it (redacted) into `ctx.calls`. POSTs are never retried: Culqi has no
+ * idempotency key, and a resent charge could charge twice (design.md invariant 1). Only reads and the
+ * idempotent card DELETE are retried, once.
+ */
+export class CulqiGateway implements PaymentGateway {
+  readonly id = 'culqi' as const;
+  readonly capabilities: GatewayCapabilities = {
+    cards: true,
+    yape: true,
+    threeDSecure: true,
+    savedCards: true,
+    partialRefunds: true,
+    lookupByReference: true,
+    currencies: ['PEN', 'USD'],
+  };
+
+  constructor(
+    private readonly settings: CulqiSettings,
+    private readonly http: GatewayHttpClient,
+  ) {}
+
+  charge(request: ChargeRequest, ctx: CallContext): Promise<ChargeOutcome> {
+    return this.postCharge(request, undefined, ctx);
+  }
+
+  /** The same POST with the same token plus the 3-D Secure result (§7 step 5); a REVIEW consumed nothing. */
+  completeThreeDs(request: ChargeRequest, authentication: ThreeDsAuthentication, ctx: CallContext): Promise<ChargeOutcome> {
+    return this.postCharge(request, authentication, ctx);
+  }
+
+  private async postCharge(request: ChargeRequest, authentication: ThreeDsAuthentication | undefined, ctx: CallContext): Promise<ChargeOutcome> {
+    const result = await this.send(
+      { operation: authentication ? 'complete_3ds' : 'create_charge', method: 'POST', path: '/charges', body: buildChargeBody(request, authentication) },
+      ctx,
+    );
+    return mapChargeResult(result, { threeDs: authentication !== undefined, nextAction: this.challenge(request) });
+  }
+
+  private challenge(request: ChargeRequest): NextAction {
+    return {
+      type: 'three_ds_challenge',
+      gateway: 'culqi',
+      culqi: {
+        public_key: this.settings.publicKey,
+        token_id: culqiSourceId(request.source),
+        amount: request.amount,
+        currency: request.currency,
+        email: request.email,
+      },
+    };
+  }
+
+  async getCharge(gatewayChargeId: string, ctx: CallContext): Promise<LookupOutcome> {
+    const result = await this.sendRetryingOnce({ operation: 'get_charge', method: 'GET', path: `/charges/${encodeURIComponent(gatewayChargeId)}` }, ctx);
+    return mapLookupResult(result);
+  }
+
+  /**
+   * Lists the charges created around the attempt (newest first, `after` cursors) and matches our charge id
+   * in their metadata. A REVIEW answer creates no charge, so "not found" is a real answer once the whole
+   * window has been read; a listing that fails or does not end is an error, never "not found".
+   */
+  async findChargeByReference(reference: ChargeReference, ctx: CallContext): Promise<LookupOutcome> {
+    const at = reference.attemptedAt.getTime();
+    let cursor: string | null = null;
+    let declined: LookupOutcome | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query = new URLSearchParams({
+        creation_date_from: String(at - SEARCH_BEFORE_MS),
+        creation_date_to: String(at + SEARCH_AFTER_MS),
+        limit: String(PAGE_SIZE),
+      });
+      if (cursor !== null) query.set('after', cursor);
+      const listed = readChargePage(await this.sendRetryingOnce({ operation: 'list_charges', method: 'GET', path: `/charges?${query.toString()}` }, ctx));
+      if ('error' in listed) return { error: listed.error };
+      for (const item of listed.items) {
+        if (!chargeMatchesReference(item, reference.chargeId)) continue;
+        const outcome = mapChargeObject(item);
+        const money = chargeAmount(item);
+        if (!outcome || !money) return { error: 'a Culqi charge carrying our charge id could not be read' };
+        // A success wins over a decline carrying the same id (a declined 3-D Secure retry, say).
+        if (outcome.status === 'succeeded') return { found: true, outcome, ...money };
+        declined ??= { found: true, outcome, ...money };
+      }
+      if (listed.nextCursor === null) return declined ?? { found: false };
+      if (listed.nextCursor === cursor) return { error: 'Culqi returned the same page cursor twice' };
+      cursor = listed.nextCursor;
+    }
+    return { error: `more than ${MAX_PAGES * PAGE_SIZE} Culqi charges in the search window` };
+  }
+
+  async refund(request: RefundRequest, ctx: CallContext): Promise<RefundOutcome> {
+    const result = await this.send({ operation: 'create_refund', method: 'POST', path: '/refunds', body: buildRefundBody(request) }, ctx);
+    return mapRefundResult(result);
+  }
+
+  /**
+   * Customer first (unless the SmartPay customer already has one at Culqi), then the card. If the card
+   * step fails after a new customer was created, that customer is left at Culqi unused (the port has no
+   * way to hand it back).
+   */
+  async saveCard(request: SaveCardRequest, ctx: CallContext): Promise<SaveCardOutcome> {
+    let customerRef = request.existingCustomerRef;
+    if (customerRef === null) {
+      const created = mapCustomerResult(await this.send({ operation: 'create_customer', method: 'POST', path: '/customers', body: buildCustomerBody(request) }, ctx));
+      if ('failure' in created) return { status: 'failed', failure: created.failure };
+      customerRef = created.customerRef;
+    }
+    const result = await this.send(
+      { operation: 'create_card', method: 'POST', path: '/cards', body: buildCardBody(customerRef, request.token, ctx.paymentMethodId) },
+      ctx,
+    );
+    return mapCardResult(result, customerRef);
+  }
+
+  async deleteCard(card: SavedCardRef, ctx: CallContext): Promise<DeleteCardOutcome> {
+    const result = await this.sendRetryingOnce({ operation: 'delete_card', method: 'DELETE', path: `/cards/${encodeURIComponent(card.cardRef)}` }, ctx);
+    return mapDeleteCardResult(result);
+  }
+
+  private send(call: CulqiCall, ctx: CallContext): Promise<GatewayHttpResult> {
+    return this.http.send(
+      {
+        gateway: 'culqi',
+        ...call,
+        baseUrl: this.settings.apiUrl,
+        headers: { Authorization: `Bearer ${this.settings.secretKey}` },
+        timeoutMs: this.settings.timeoutMs,
+      },
+      ctx,
+    );
+  }
+
+  /** Only for safe or idempotent calls (GET, DELETE): one more try after a timeout, a reset or a 5xx. */
+  private async sendRetryingOnce(call: CulqiCall, ctx: CallContext): Promise<GatewayHttpResult> {
+    const first = await this.send(call, ctx);
+    const retry = first.kind === 'error' ? !first.notSent : first.status >= 500;
+    return retry ? this.send(call, ctx) : first;
+  }
+}
