@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   creditLot: 'cl',
   admin: 'adm',
   idempotency: 'idk',
+  gatewayCall: 'gwc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -20,6 +20,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION.trim())
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'sk_test_… / sk_live_…', description: 'Your app API key' }, 'api_key')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, required by GET /metrics when it is set' }, 'metrics_token')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components ??= {};

@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Req } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
+import { ApiProblems } from '../common/docs/api-docs.decorators';
 import { ApiError } from '../common/errors/api-error';
 import { MetricsService } from './metrics.service';
 
@@ -15,7 +16,14 @@ export class MetricsController {
 
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics', description: 'Text exposition format. Protected by `Authorization: Bearer <METRICS_TOKEN>` when that variable is set.' })
-  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4',
+    content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
+  })
+  // Either no credentials (METRICS_TOKEN unset) or the metrics token.
+  @ApiSecurity({})
+  @ApiSecurity('metrics_token')
+  @ApiProblems()
   @Header('Cache-Control', 'no-store')
   async scrape(@Req() req: Request): Promise<string> {
     const token = this.config.metricsToken;

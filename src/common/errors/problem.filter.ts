@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { StoredResponse } from '../idempotency/stored-response';
 import { requestIdFor } from '../http/request-id';
 import { RouteTable } from '../http/route-table';
@@ -27,7 +28,7 @@ export class ProblemFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const requestId = requestIdFor(req, res);
     if (res.headersSent) {
-      this.logger.error({ err: exception, request_id: requestId }, 'error after the response started');
+      this.log(req, requestId).error({ err: exception }, 'error after the response started');
       return;
     }
 
@@ -39,10 +40,21 @@ export class ProblemFilter implements ExceptionFilter {
 
     const error = this.classify(exception, req);
     if (error.status >= 500) {
-      this.logger.error({ err: exception, request_id: requestId }, 'unhandled error');
+      this.log(req, requestId).error({ err: exception }, 'unhandled error');
     }
     for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
+    if (error.status === 401 && !res.hasHeader('WWW-Authenticate')) {
+      // RFC 9110 §15.5.2: a 401 names the scheme to use (RFC 6750 adds the error for a bad token).
+      res.setHeader('WWW-Authenticate', error.code === 'invalid_api_key' ? 'Bearer realm="SmartPay", error="invalid_token"' : 'Bearer realm="SmartPay"');
+    }
     res.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(error, requestId)));
+  }
+
+  /** The request's own logger (bound to its request_id by pino-http), even outside Nest's middleware. */
+  private log(req: Request, requestId: string): Pick<Logger, 'error'> {
+    const own = (req as Request & { log?: Logger }).log;
+    if (own) return own;
+    return { error: (obj: object, msg: string) => this.logger.error({ ...obj, request_id: requestId }, msg) } as Pick<Logger, 'error'>;
   }
 
   private classify(exception: unknown, req: Request): ApiError {
@@ -51,8 +63,10 @@ export class ProblemFilter implements ExceptionFilter {
       const status = exception.getStatus();
       if (status === 404) {
         // Nest answers unmatched routes with a 404: say whether the path exists with other methods.
-        const allowed = this.routes.allowedMethods(req.path);
-        if (allowed) {
+        const served = this.routes.allowedMethods(req.path);
+        if (served) {
+          // Express answers HEAD wherever it serves GET.
+          const allowed = [...new Set(served.includes('GET') ? [...served, 'HEAD'] : served)].sort();
           return new ApiError('method_not_allowed', `${req.method} is not allowed here; use ${allowed.join(', ')}`, {
             headers: { Allow: allowed.join(', ') },
           });
@@ -63,8 +77,13 @@ export class ProblemFilter implements ExceptionFilter {
       if (status === 415) return new ApiError('unsupported_media_type');
       if (status === 401) return new ApiError('authentication_required');
       if (status === 429) return new ApiError('rate_limited');
-      // Nest turns body-parser failures into a bare 400 (our own validation throws ApiError), so a
-      // Nest 400 here is always a body that is not JSON.
+      // Nest turns the router's URIError (a path parameter with a bad %-escape) and body-parser's
+      // SyntaxError into a bare 400 (our own validation throws ApiError). The first is a malformed id.
+      if (status === 400 && /^Failed to decode param/.test(exception.message)) {
+        return this.routes.allowedMethods(req.path)
+          ? new ApiError('resource_not_found', 'No such resource: the id in the path is malformed')
+          : new ApiError('route_not_found', 'The path holds a malformed %-escape');
+      }
       if (status === 400) return new ApiError('invalid_json', 'The request body could not be parsed as JSON');
     }
     return toApiError(exception);

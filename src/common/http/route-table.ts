@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
 interface RouteEntry {
+  path: string;
   pattern: RegExp;
   methods: Set<string>;
+}
+
+/** One served path (Express syntax, `/v1/orders/:id`) with the methods it answers. */
+export interface ServedRoute {
+  path: string;
+  methods: string[];
 }
 
 interface RouterLayer {
@@ -21,14 +28,20 @@ export class RouteTable {
     const byPath = new Map<string, Set<string>>();
     for (const layer of stack) {
       const path = layer.route?.path;
-      if (typeof path !== 'string') continue;
+      // Wildcard paths are Nest's middleware mounts and catch-all handlers, not endpoints.
+      if (typeof path !== 'string' || path.includes('*')) continue;
       const methods = byPath.get(path) ?? new Set<string>();
       for (const [method, on] of Object.entries(layer.route?.methods ?? {})) {
         if (on && method !== '_all') methods.add(method.toUpperCase());
       }
       byPath.set(path, methods);
     }
-    this.entries = [...byPath].map(([path, methods]) => ({ pattern: compile(path), methods }));
+    this.entries = [...byPath].map(([path, methods]) => ({ path, pattern: compile(path), methods }));
+  }
+
+  /** Every served path and its methods (the API docs test checks each one is documented). */
+  list(): ServedRoute[] {
+    return this.entries.map((e) => ({ path: e.path, methods: [...e.methods].sort() }));
   }
 
   /** The methods allowed on a path, or null when no route has this path. */

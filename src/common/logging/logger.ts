@@ -35,8 +35,18 @@ export const REDACT_PATHS = [
  * database's own message, so a failed statement never copies customer data into the logs.
  */
 export function serializeError(err: unknown): unknown {
-  const base = pino.stdSerializers.err(err as Error) as { message?: string; stack?: string } | undefined;
-  if (!base || typeof base.message !== 'string') return base;
+  // pino-http hands its serializers an error already serialized by pino's own: keep that one as is.
+  const serialized = err instanceof Error ? pino.stdSerializers.err(err) : err;
+  if (!serialized || typeof serialized !== 'object') return serialized;
+  // Driver errors may carry the statement and its bound values as properties too.
+  const { sql: _sql, parameters: _parameters, params: _params, ...base } = serialized as {
+    message?: string;
+    stack?: string;
+    sql?: unknown;
+    parameters?: unknown;
+    params?: unknown;
+  };
+  if (typeof base.message !== 'string') return base;
   const sqlTail = / - (?!.* - )(.*)$/s.exec(base.message);
   if (/^(insert|update|delete|select|replace|create|alter|drop)\b/i.test(base.message) && sqlTail) {
     const message = `[sql omitted] ${sqlTail[1]}`;
@@ -67,10 +77,16 @@ export function createHttpLogger(logger: Logger): HttpLogger {
   return pinoHttp({
     logger,
     genReqId: (req: IncomingMessage, res: ServerResponse) => requestIdFor(req, res),
+    // The quiet request logger is `logger.child({ request_id })`: it is what req.log (and so every
+    // application log line of the request, via nestjs-pino) uses, and the access line derives from it.
+    quietReqLogger: true,
     customAttributeKeys: { reqId: 'request_id' },
     serializers: {
       req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      // pino-http's child loggers (req.log, which nestjs-pino uses in requests) would otherwise fall
+      // back to pino's default error serializer and log failed SQL with its values.
+      err: serializeError,
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     customSuccessMessage: (req, res) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
