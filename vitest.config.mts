@@ -5,13 +5,14 @@ const SUITES: Record<string, string[]> = {
   all: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts'],
   e2e: ['test/e2e/**/*.test.ts'],
   leaks: ['test/leaks/**/*.test.ts'],
+  contract: ['test/contract/**/*.test.ts'],
 };
 
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     // VITEST_SUITE picks what runs: all (unit + e2e, default), e2e (the database suites, for the
-    // MariaDB pass) or leaks (the log check that runs after both passes).
+    // MariaDB pass), leaks (the log check that runs after both passes) or contract (real gateways).
     include: SUITES[process.env.VITEST_SUITE ?? 'all'] ?? SUITES.all,
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/setup.ts'],

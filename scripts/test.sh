@@ -23,8 +23,15 @@ else
   echo "SKIPPED: the MariaDB/MySQL pass of the database suites — set SMARTPAY_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/ to run it (.ci/run always does)."
 fi
 
+step "contract tests against the real gateways' test environments"
+if [ -n "${CULQI_TEST_SECRET_KEY:-}${MERCADOPAGO_TEST_ACCESS_TOKEN:-}" ]; then
+  VITEST_SUITE=contract npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/contract.json || status=1
+else
+  echo "SKIPPED: contract tests against the real Culqi / Mercado Pago test environments — set CULQI_TEST_PUBLIC_KEY + CULQI_TEST_SECRET_KEY and/or MERCADOPAGO_TEST_PUBLIC_KEY + MERCADOPAGO_TEST_ACCESS_TOKEN to run them."
+fi
+
 step "no secrets in the logs of this run"
 VITEST_SUITE=leaks npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/leaks.json || status=1
 
-node scripts/test-summary.mjs test-output/sqlite.json test-output/mysql.json test-output/leaks.json || status=1
+node scripts/test-summary.mjs test-output/sqlite.json test-output/mysql.json test-output/contract.json test-output/leaks.json || status=1
 exit $status

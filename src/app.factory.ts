@@ -5,7 +5,10 @@ import express from 'express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { requireJsonBody, rejectCardData } from './common/http/body-guards';
+import { limitBodyDepth, rejectCardData, requireJsonBody } from './common/http/body-guards';
+import { rejectNulCharacters } from './common/http/nul-guard';
+import { answerClientErrorsAsProblems } from './common/http/client-error';
+import { answerFallthroughAsProblems } from './common/http/fallthrough';
 import { RouteTable } from './common/http/route-table';
 import { createHttpLogger, createRootLogger } from './common/logging/logger';
 import type { AppConfig } from './config/app-config';
@@ -23,12 +26,13 @@ export interface SmartPayApp {
 export async function createApp(config: AppConfig): Promise<SmartPayApp> {
   const logger = createRootLogger(config);
   const database = await resolveDatabase(config.database);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database, logger), {
+  // The simulators are loaded only in sandbox mode: production code never imports them.
+  const sandbox = config.sandbox.enabled ? (await import('./sandbox/sandbox.module')).SandboxModule.forRoot() : null;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database, logger, sandbox), {
     bodyParser: false,
     bufferLogs: true,
   });
   app.useLogger(app.get(NestPinoLogger));
-  app.enableShutdownHooks();
 
   const server = app.getHttpAdapter().getInstance();
   server.disable('x-powered-by');
@@ -38,10 +42,23 @@ export async function createApp(config: AppConfig): Promise<SmartPayApp> {
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(requireJsonBody);
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true }));
+  app.use(limitBodyDepth);
   app.use('/v1', rejectCardData);
+  app.use('/v1', rejectNulCharacters);
 
+  if (sandbox) await mountSandboxControl(app);
   mountDocs(app);
+  answerClientErrorsAsProblems(app.getHttpServer(), logger);
+  answerFallthroughAsProblems(server, logger);
   await app.init();
   app.get(RouteTable).loadFrom((server as unknown as { router: { stack: [] } }).router.stack);
   return { app, logger };
+}
+
+/** In-process simulators are controlled under SmartPay's own /sandbox (api.md, "Sandbox"). */
+async function mountSandboxControl(app: NestExpressApplication): Promise<void> {
+  const { SANDBOX } = await import('./sandbox/sandbox.module');
+  const { createSandboxControlRouter } = await import('./sandbox/control-router');
+  const instance = app.get<import('./sandbox/sandbox').Sandbox | null>(SANDBOX, { strict: false });
+  if (instance) app.use('/sandbox', createSandboxControlRouter(instance));
 }

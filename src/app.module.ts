@@ -15,10 +15,14 @@ import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrdersModule } from './orders/orders.module';
+import { ChargesModule } from './charges/charges.module';
+import { PaymentMethodsModule } from './payment-methods/payment-methods.module';
+import { RefundsModule } from './refunds/refunds.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, database: DatabaseConfig, logger: Logger): DynamicModule {
+  /** `sandbox` is the sandbox module in sandbox mode (loaded only then), else null. */
+  static forRoot(config: AppConfig, database: DatabaseConfig, logger: Logger, sandbox: DynamicModule | null): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -31,10 +35,13 @@ export class AppModule {
         AppsModule,
         MetricsModule,
         HealthModule,
-        GatewaysModule,
+        GatewaysModule.forRoot(sandbox),
         CustomersModule,
         CreditsModule,
         OrdersModule,
+        PaymentMethodsModule,
+        ChargesModule,
+        RefundsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -3,7 +3,11 @@ import { ApiKey } from '../apps/api-key.entity';
 import { App } from '../apps/app.entity';
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
 import { Customer } from '../customers/customer.entity';
+import { Charge } from '../charges/charge.entity';
+import { GatewayCall } from '../gateways/http/gateway-call.entity';
 import { Order } from '../orders/order.entity';
+import { PaymentMethod } from '../payment-methods/payment-method.entity';
+import { Refund } from '../refunds/refund.entity';
 
 /** Every entity, listed explicitly: no folder scanning at startup, identical in src/ and dist/. */
-export const ENTITIES = [App, ApiKey, AdminUser, IdempotencyRecord, Customer, Order];
+export const ENTITIES = [App, ApiKey, AdminUser, IdempotencyRecord, Customer, Order, Charge, GatewayCall, PaymentMethod, Refund];

@@ -51,6 +51,10 @@ export function ormOptions(db: DatabaseConfig, overrides: Partial<Options> = {})
     ...common,
     driver: mariadb ? MariaDbDriver : MySqlDriver,
     clientUrl: db.url,
+    // Binary collation: ids, references and keys compare exactly, as they do on SQLite
+    // (the default *_ci collations would treat "INV-1" and "inv-1", or "café" and "cafe", as equal).
+    charset: 'utf8mb4',
+    collate: 'utf8mb4_bin',
     pool: { min: 0, max: 10 },
     driverOptions: mariadb
       ? { connection: { timezone: 'Z', bigIntAsNumber: true, insertIdAsNumber: true, decimalAsNumber: false } }

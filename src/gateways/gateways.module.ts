@@ -1,5 +1,40 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { CulqiGateway } from './culqi/culqi.gateway';
+import { endpointsFromConfig, GATEWAY_ENDPOINTS, type GatewayEndpoints } from './gateway-endpoints';
+import { GatewayRegistry } from './gateway-registry';
+import { GatewayHttpClient } from './http/gateway-http.client';
+import { MercadoPagoGateway } from './mercadopago/mercadopago.gateway';
 import { RoutingService } from './routing.service';
 
-@Module({ providers: [RoutingService], exports: [RoutingService] })
-export class GatewaysModule {}
+/**
+ * The gateway adapters behind the PaymentGateway port, routing, and the HTTP client that logs every
+ * exchange. The endpoints come from the live configuration, or from `sandbox` (the sandbox module,
+ * which provides GATEWAY_ENDPOINTS) in sandbox mode.
+ */
+@Global()
+@Module({})
+export class GatewaysModule {
+  static forRoot(sandbox: DynamicModule | null): DynamicModule {
+    return {
+      module: GatewaysModule,
+      imports: sandbox ? [sandbox] : [],
+      providers: [
+        ...(sandbox ? [] : [{ provide: GATEWAY_ENDPOINTS, inject: [AppConfig], useFactory: endpointsFromConfig }]),
+        GatewayHttpClient,
+        RoutingService,
+        {
+          provide: GatewayRegistry,
+          inject: [GATEWAY_ENDPOINTS, GatewayHttpClient],
+          useFactory: (e: GatewayEndpoints, http: GatewayHttpClient) => {
+            const registry = new GatewayRegistry();
+            if (e.culqi) registry.register(new CulqiGateway(e.culqi, http));
+            if (e.mercadopago) registry.register(new MercadoPagoGateway(e.mercadopago, http));
+            return registry;
+          },
+        },
+      ],
+      exports: [GatewayRegistry, RoutingService, GatewayHttpClient],
+    };
+  }
+}

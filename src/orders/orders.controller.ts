@@ -13,7 +13,10 @@ import {
   type ListOrdersQuery,
 } from './order.schemas';
 import { OrdersService } from './orders.service';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** Cancel takes no parameters; anything sent is an unknown field. */
+const emptyBodySchema = z.object({}).strict();
 
 @ApiTags('Orders')
 @ApiKeyAuth()
@@ -56,7 +59,7 @@ export class OrdersController {
   @ApiJsonResponse(200, orderObjectSchema, 'The canceled order')
   @ApiIdempotent()
   @ApiProblems('resource_not_found', 'order_not_cancelable')
-  cancel(@Caller() caller: AuthedCaller, @Param('id') id: string) {
+  cancel(@Caller() caller: AuthedCaller, @Param('id') id: string, @Body(new ZodValidationPipe(emptyBodySchema)) _body: object) {
     return this.orders.cancel(caller, id);
   }
 

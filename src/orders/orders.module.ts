@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { CreditsModule } from '../credits/credits.module';
 import { CustomersModule } from '../customers/customers.module';
-import { GatewaysModule } from '../gateways/gateways.module';
 import { OrderExpiryJob } from './order-expiry.job';
 import { OrdersController } from './orders.controller';
+import { OrderPaymentState, OrderRefundState } from './order-payment-state';
 import { OrdersService } from './orders.service';
+import { LatestChargeLookup } from './latest-charge.lookup';
 
 @Module({
-  imports: [CustomersModule, CreditsModule, GatewaysModule],
+  imports: [CustomersModule, CreditsModule],
   controllers: [OrdersController],
-  providers: [OrdersService, OrderExpiryJob],
-  exports: [OrdersService],
+  providers: [OrdersService, OrderExpiryJob, OrderPaymentState, OrderRefundState, LatestChargeLookup],
+  exports: [OrdersService, OrderPaymentState, OrderRefundState, LatestChargeLookup],
 })
 export class OrdersModule {}

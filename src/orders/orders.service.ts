@@ -10,12 +10,11 @@ import { AppConfig } from '../config/app-config';
 import { CreditPackageCatalog } from '../credits/credit-packages';
 import { CustomersService } from '../customers/customers.service';
 import { RoutingService } from '../gateways/routing.service';
-import { Order, type OrderItem, type OrderStatus } from './order.entity';
+import { LatestChargeLookup } from './latest-charge.lookup';
+import { Order, type OrderItem } from './order.entity';
 import { presentOrder, type OrderObject } from './order.presenter';
 import type { CreateOrderInput, ListOrdersQuery } from './order.schemas';
 
-/** Statuses from which an order may be canceled (nothing in flight at a gateway). */
-const CANCELABLE: OrderStatus[] = ['pending', 'requires_action'];
 /** Longest an order may stay payable. */
 const MAX_TTL_MS = 90 * 86_400_000;
 
@@ -28,6 +27,7 @@ export class OrdersService {
     private readonly customers: CustomersService,
     private readonly packages: CreditPackageCatalog,
     private readonly routing: RoutingService,
+    private readonly latestCharges: LatestChargeLookup,
   ) {}
 
   async create(caller: AuthedCaller, input: CreateOrderInput): Promise<OrderObject> {
@@ -79,11 +79,12 @@ export class OrdersService {
       }
       throw err;
     }
-    return this.present(order);
+    return this.present(order, new Map());
   }
 
   async get(caller: AuthedCaller, id: string): Promise<OrderObject> {
-    return this.present(await this.load(caller, id));
+    const order = await this.load(caller, id);
+    return this.present(order, await this.latestCharges.byChargeId([order.latestChargeId]));
   }
 
   async list(caller: AuthedCaller, query: ListOrdersQuery): Promise<ListPage<OrderObject>> {
@@ -103,7 +104,8 @@ export class OrdersService {
       },
       { orderBy: { id: 'desc' }, limit: query.limit + 1 },
     );
-    return toPage(rows, query.limit, (o) => this.present(o));
+    const charges = await this.latestCharges.byChargeId(rows.map((o) => o.latestChargeId));
+    return toPage(rows, query.limit, (o) => this.present(o, charges));
   }
 
   /** The payment history of one customer (404 when the customer is not the caller's). */
@@ -121,7 +123,9 @@ export class OrdersService {
     const now = this.clock.now();
     const changed = await this.em.nativeUpdate(
       Order,
-      { id, appId: caller.appId, status: { $in: CANCELABLE } },
+      // requires_action is cancelable only after a Culqi REVIEW (nothing was charged); a Mercado Pago
+      // challenge may still complete at the gateway, so that order must wait.
+      { id, appId: caller.appId, $or: [{ status: 'pending' }, { status: 'requires_action', gateway: 'culqi' }] },
       { status: 'canceled', canceledAt: now, updatedAt: now },
     );
     const order = await this.em.fork().findOne(Order, { id, appId: caller.appId });
@@ -129,7 +133,7 @@ export class OrdersService {
     if (changed !== 1) {
       throw new ApiError('order_not_cancelable', `An order in status "${order.status}" cannot be canceled`);
     }
-    return this.present(order);
+    return this.present(order, await this.latestCharges.byChargeId([order.latestChargeId]));
   }
 
   async load(caller: AuthedCaller, id: string): Promise<Order> {
@@ -139,8 +143,8 @@ export class OrdersService {
     return order;
   }
 
-  private present(order: Order): OrderObject {
-    return presentOrder(order, this.routing.suggest(order.currency));
+  private present(order: Order, charges: Map<string, object>): OrderObject {
+    return presentOrder(order, this.routing.suggest(order.currency), order.latestChargeId ? (charges.get(order.latestChargeId) ?? null) : null);
   }
 
   private priceOf(input: CreateOrderInput): { amount: number; items: OrderItem[] } {

@@ -651,8 +651,9 @@ describe('CulqiGateway saved cards', () => {
     const ctx = { ...context(), paymentMethodId: 'pm_0001' };
     const outcome = await gateway().saveCard({ token: TOKEN, email: 'ana@example.com', name: 'Ana Quispe Ramos', existingCustomerRef: null }, ctx);
     expect(outcome).toEqual({ status: 'saved', ref: { customerRef: customer.id, cardRef: card.id }, card: { brand: 'visa', last4: '1111', expMonth: null, expYear: null } });
-    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(['POST /v2/customers', 'POST /v2/cards']);
-    expect(seen[0]!.body).toEqual({
+    // The lookup by e-mail finds nothing (the fake answers 404), so the customer is created.
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(['GET /v2/customers', 'POST /v2/customers', 'POST /v2/cards']);
+    expect(seen[1]!.body).toEqual({
       first_name: 'Ana',
       last_name: 'Quispe Ramos',
       email: 'ana@example.com',
@@ -661,8 +662,9 @@ describe('CulqiGateway saved cards', () => {
       country_code: 'PE',
       phone_number: '999999999',
     });
-    expect(seen[1]!.body).toEqual({ customer_id: customer.id, token_id: TOKEN, metadata: { smartpay_payment_method_id: 'pm_0001' } });
+    expect(seen[2]!.body).toEqual({ customer_id: customer.id, token_id: TOKEN, metadata: { smartpay_payment_method_id: 'pm_0001' } });
     expect(ctx.calls.map((c) => [c.operation, c.httpStatus])).toEqual([
+      ['list_customers', 404],
       ['create_customer', 201],
       ['create_card', 201],
     ]);
@@ -678,8 +680,19 @@ describe('CulqiGateway saved cards', () => {
     serve({ 'POST /v2/customers': { status: 500, raw: '' } });
     const failed = await gateway().saveCard({ token: TOKEN, email: 'ana@example.com', name: null, existingCustomerRef: null }, context());
     expect(failed).toMatchObject({ status: 'failed', failure: { code: 'gateway_error' } });
-    expect(seen[0]!.body).toMatchObject({ first_name: 'Cliente', last_name: 'SmartPay' });
-    expect(seen).toHaveLength(1);
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(['GET /v2/customers', 'POST /v2/customers']);
+    expect(seen[1]!.body).toMatchObject({ first_name: 'Cliente', last_name: 'SmartPay' });
+  });
+
+  it('reuses the Culqi customer that already has the e-mail (Culqi keeps one per e-mail)', async () => {
+    serve({
+      'GET /v2/customers': { status: 200, body: { data: [{ object: 'customer', id: 'cus_test_byemail00000001', email: 'Ana@Example.com' }], paging: {} } },
+      'POST /v2/cards': { status: 201, body: recorded(CARD_FILE, 'create_card') },
+    });
+    const outcome = await gateway().saveCard({ token: TOKEN, email: 'ana@example.com', name: 'Ana', existingCustomerRef: null }, context());
+    expect(outcome.status).toBe('saved');
+    expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual(['GET /v2/customers', 'POST /v2/cards']);
+    expect(seen[1]!.body?.customer_id).toBe('cus_test_byemail00000001');
   });
 
   it('a declined validation (HTTP 400 card_error) → failed with the normalised decline; REVIEW → authentication_failed', async () => {

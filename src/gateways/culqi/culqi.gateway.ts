@@ -144,6 +144,11 @@ export class CulqiGateway implements PaymentGateway {
   async saveCard(request: SaveCardRequest, ctx: CallContext): Promise<SaveCardOutcome> {
     let customerRef = request.existingCustomerRef;
     if (customerRef === null) {
+      // Culqi holds one customer per e-mail across the merchant's account (all SmartPay apps share it):
+      // reuse the one that exists, whoever created it, before creating a new one.
+      customerRef = await this.findCustomerByEmail(request.email, ctx);
+    }
+    if (customerRef === null) {
       const created = mapCustomerResult(await this.send({ operation: 'create_customer', method: 'POST', path: '/customers', body: buildCustomerBody(request) }, ctx));
       if ('failure' in created) return { status: 'failed', failure: created.failure };
       customerRef = created.customerRef;
@@ -153,6 +158,15 @@ export class CulqiGateway implements PaymentGateway {
       ctx,
     );
     return mapCardResult(result, customerRef);
+  }
+
+  /** The Culqi customer with this e-mail, or null (also when the lookup fails: creating is then tried). */
+  private async findCustomerByEmail(email: string, ctx: CallContext): Promise<string | null> {
+    const result = await this.sendRetryingOnce({ operation: 'list_customers', method: 'GET', path: `/customers?email=${encodeURIComponent(email)}&limit=1` }, ctx);
+    if (result.kind === 'error' || result.status !== 200) return null;
+    const data = (result.json as { data?: { id?: unknown; email?: unknown }[] } | null)?.data ?? [];
+    const match = data.find((c) => typeof c.email === 'string' && c.email.toLowerCase() === email.toLowerCase());
+    return typeof match?.id === 'string' ? match.id : null;
   }
 
   async deleteCard(card: SavedCardRef, ctx: CallContext): Promise<DeleteCardOutcome> {

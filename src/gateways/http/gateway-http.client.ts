@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { GatewayId } from '../../config/app-config';
 import type { CallContext } from '../payment-gateway.port';
 import type { GatewayErrorClass } from './gateway-call.entity';
-import { redactBody } from './redact';
+import { redactBody, redactText } from './redact';
 
 export interface GatewayHttpRequest {
   gateway: GatewayId;
@@ -61,7 +61,7 @@ export class GatewayHttpClient {
       gateway: req.gateway,
       operation: req.operation,
       method: req.method,
-      path: new URL(url).pathname + new URL(url).search,
+      path: loggedPath(url),
       httpStatus: result.kind === 'response' ? result.status : null,
       durationMs: Date.now() - started,
       errorClass: result.kind === 'error' ? result.errorClass : result.status >= 500 ? 'http_5xx' : result.status >= 400 ? 'http_4xx' : null,
@@ -96,4 +96,11 @@ function classifyError(err: unknown): GatewayHttpResult {
   if (notSent) return { kind: 'error', errorClass: notSent, message: code, notSent: true };
   // Anything else (reset, socket closed mid-answer) may have reached the gateway.
   return { kind: 'error', errorClass: 'reset', message: code || e.cause?.message || e.message || 'connection lost', notSent: false };
+}
+
+/** Path and query as logged: query values are scrubbed (an e-mail or token can travel there). */
+function loggedPath(url: string): string {
+  const parsed = new URL(url);
+  const query = [...parsed.searchParams].map(([k, v]) => `${k}=${encodeURIComponent(redactText(v))}`).join('&');
+  return redactText(decodeURIComponent(parsed.pathname)) + (query ? `?${query}` : '');
 }

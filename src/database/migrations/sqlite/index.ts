@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261128044307 } from './Migration20261128044307';
+import { Migration20261128050058 } from './Migration20261128050058';
+import { Migration20261128050424 } from './Migration20261128050424';
 
 /** SQLite migrations in order; written by `npm run migration:create`. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
-  { name: 'Migration20261128044307', class: Migration20261128044307 },
+  { name: 'Migration20261128050058', class: Migration20261128050058 },
+  { name: 'Migration20261128050424', class: Migration20261128050424 },
 ];

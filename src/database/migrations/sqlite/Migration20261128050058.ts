@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128044307 extends Migration {
+export class Migration20261128050058 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`admin_users\` (\`id\` text not null, \`email\` text not null, \`password_hash\` text not null, \`role\` text not null, \`created_at\` datetime not null, primary key (\`id\`));`);

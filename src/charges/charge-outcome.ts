@@ -1,0 +1,76 @@
+import type { ChargeOutcome } from '../gateways/payment-gateway.port';
+import type { Charge } from './charge.entity';
+
+/** How long after a pending attempt reconciliation first looks it up. */
+export const FIRST_RECONCILE_DELAY_MS = 60_000;
+
+/**
+ * Copies a gateway outcome onto the charge row (in memory; the caller commits it together with
+ * the order transition and the call log). Returns what the order should do.
+ */
+export function applyOutcomeToCharge(
+  charge: Charge,
+  outcome: ChargeOutcome,
+  now: Date,
+): 'paid' | 'release' | 'requires_action' | 'keep_processing' {
+  charge.updatedAt = now;
+  charge.processingMs = now.getTime() - charge.attemptedAt.getTime();
+  switch (outcome.status) {
+    case 'succeeded':
+      charge.status = 'succeeded';
+      charge.gatewayChargeId = outcome.gatewayChargeId;
+      setCard(charge, outcome.card);
+      clearFailure(charge);
+      charge.nextAction = null;
+      charge.sourceToken = null;
+      charge.nextReconcileAt = null;
+      return 'paid';
+    case 'failed':
+      charge.status = 'failed';
+      charge.gatewayChargeId = outcome.gatewayChargeId ?? charge.gatewayChargeId;
+      setCard(charge, outcome.card);
+      charge.failureCode = outcome.failure.code;
+      charge.declineCode = outcome.failure.declineCode;
+      charge.failureMessage = outcome.failure.message.slice(0, 500);
+      charge.gatewayCode = outcome.failure.gatewayCode;
+      charge.nextAction = null;
+      charge.sourceToken = null;
+      charge.nextReconcileAt = null;
+      return 'release';
+    case 'requires_action':
+      charge.status = 'requires_action';
+      charge.gatewayChargeId = outcome.gatewayChargeId;
+      setCard(charge, outcome.card);
+      charge.nextAction = outcome.nextAction;
+      return 'requires_action';
+    case 'pending':
+      charge.status = 'pending';
+      charge.gatewayChargeId = outcome.gatewayChargeId ?? charge.gatewayChargeId;
+      charge.nextReconcileAt = new Date(now.getTime() + FIRST_RECONCILE_DELAY_MS);
+      return 'keep_processing';
+    case 'not_sent':
+      charge.status = 'failed';
+      charge.failureCode = 'gateway_unavailable';
+      charge.declineCode = null;
+      charge.failureMessage = `The gateway could not be reached (${outcome.reason}); nothing was charged`;
+      charge.gatewayCode = null;
+      charge.sourceToken = null;
+      charge.nextReconcileAt = null;
+      return 'release';
+  }
+}
+
+function setCard(charge: Charge, card: { brand: string; last4: string; expMonth: number | null; expYear: number | null } | null): void {
+  if (!card) return;
+  charge.cardBrand = card.brand;
+  charge.cardLast4 = card.last4;
+  charge.cardExpMonth = card.expMonth ?? charge.cardExpMonth;
+  charge.cardExpYear = card.expYear ?? charge.cardExpYear;
+}
+
+function clearFailure(charge: Charge): void {
+  charge.failureCode = null;
+  charge.declineCode = null;
+  charge.failureMessage = null;
+  charge.gatewayCode = null;
+}

@@ -1,0 +1,317 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import type { AuthedCaller } from '../common/auth/api-key.guard';
+import { Clock } from '../common/clock';
+import { ApiError } from '../common/errors/api-error';
+import { isId, newId } from '../common/ids';
+import type { GatewayId } from '../config/app-config';
+import { CustomersService } from '../customers/customers.service';
+import { GatewayRegistry } from '../gateways/gateway-registry';
+import { GatewayCall } from '../gateways/http/gateway-call.entity';
+import { persistCalls } from '../gateways/http/gateway-call.writer';
+import type { CallContext, ChargeOutcome, ChargeRequest, ChargeSource } from '../gateways/payment-gateway.port';
+import { RoutingService } from '../gateways/routing.service';
+import type { Order } from '../orders/order.entity';
+import { OrderPaymentState } from '../orders/order-payment-state';
+import { OrdersService } from '../orders/orders.service';
+import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
+import { Charge, type RoutingStep } from './charge.entity';
+import { applyOutcomeToCharge } from './charge-outcome';
+import { presentCharge, presentGatewayCall, type ChargeObject } from './charge.presenter';
+import type { AuthenticateInput, CreateChargeInput } from './charge.schemas';
+
+interface Plan {
+  /** Gateways to try, in order; more than one only when the credential is usable at each (saved cards). */
+  gateways: GatewayId[];
+  reason: RoutingStep['reason'];
+  sourceFor: (gateway: GatewayId) => ChargeSource;
+  sourceType: Charge['sourceType'];
+  token: string | null;
+  paymentMethodId: string | null;
+}
+
+/**
+ * Charges: one attempt at a time per order. The attempt is committed as `pending` (with the
+ * order claimed as `processing`) before the gateway is called; the outcome, the order's new
+ * status and the call log are committed together afterwards. No transaction or lock is held
+ * during the gateway call.
+ */
+@Injectable()
+export class ChargesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: Clock,
+    private readonly orders: OrdersService,
+    private readonly orderState: OrderPaymentState,
+    private readonly customers: CustomersService,
+    private readonly paymentMethods: PaymentMethodsService,
+    private readonly registry: GatewayRegistry,
+    private readonly routing: RoutingService,
+  ) {}
+
+  async create(caller: AuthedCaller, orderId: string, input: CreateChargeInput): Promise<ChargeObject> {
+    const order = await this.orders.load(caller, orderId);
+    const plan = await this.plan(caller, order, input);
+    const email = input.email ?? (order.customerId ? (await this.customers.load(caller, order.customerId)).email : undefined);
+    if (!email) throw ApiError.validation([{ param: 'email', message: 'required when the order has no customer' }]);
+
+    const now = this.clock.now();
+    const previous = order.status === 'requires_action' && order.latestChargeId ? await this.em.fork().findOne(Charge, { id: order.latestChargeId }) : null;
+    // A Culqi REVIEW charged nothing, so a fresh attempt may replace it; a Mercado Pago challenge may still complete.
+    const replacesReview = previous?.status === 'requires_action' && previous.gateway === 'culqi';
+
+    const charge = new Charge();
+    Object.assign(charge, {
+      id: newId('charge'),
+      appId: caller.appId,
+      orderId: order.id,
+      status: 'pending',
+      amount: order.amount,
+      currency: order.currency,
+      gateway: plan.gateways[0]!,
+      sourceType: plan.sourceType,
+      paymentMethodId: plan.paymentMethodId,
+      sourceToken: plan.token,
+      email,
+      installments: input.installments,
+      routing: [{ gateway: plan.gateways[0]!, reason: plan.reason }],
+      attemptedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies Partial<Charge>);
+
+    await this.em.transactional(async (tx) => {
+      await this.orderState.begin(tx, caller.appId, order.id, now, replacesReview);
+      if (replacesReview && previous) {
+        await tx.nativeUpdate(
+          Charge,
+          { id: previous.id, status: 'requires_action' },
+          { status: 'failed', failureCode: 'authentication_failed', failureMessage: 'Replaced by a new attempt before 3-D Secure was completed', sourceToken: null, nextAction: null, updatedAt: now },
+        );
+      }
+      await tx.insert(Charge, charge);
+    });
+
+    const ctx = this.ctx(caller, charge);
+    let outcome: ChargeOutcome | undefined;
+    for (let i = 0; i < plan.gateways.length; i++) {
+      const gatewayId = plan.gateways[i]!;
+      if (i > 0) {
+        // Failover: the previous gateway certainly did not process it. Commit the switch first so a
+        // crash during the next call leaves the charge pointing at the gateway that may hold it.
+        charge.gateway = gatewayId;
+        charge.routing = [...charge.routing, { gateway: gatewayId, reason: 'failover' }];
+        charge.attemptedAt = this.clock.now();
+        await this.em.fork().nativeUpdate(Charge, { id: charge.id }, { gateway: gatewayId, routing: charge.routing, attemptedAt: charge.attemptedAt });
+      }
+      outcome = await this.registry.get(gatewayId).charge(this.requestFor(charge, order, input, plan.sourceFor(gatewayId)), ctx);
+      charge.routing[charge.routing.length - 1]!.result = outcome.status;
+      if (outcome.status !== 'not_sent') break;
+    }
+    if (outcome!.status === 'not_sent' && plan.sourceType === 'card_token') {
+      const alternative = this.routing.candidates(order.currency).find((g) => g !== charge.gateway && this.registry.has(g));
+      await this.commit(charge, outcome!, alternative ? { type: 'retry_with_gateway', gateway: alternative } : null, ctx);
+    } else {
+      await this.commit(charge, outcome!, null, ctx);
+    }
+    return presentCharge(charge);
+  }
+
+  /** Completes a Culqi 3-D Secure charge; for Mercado Pago, syncs the challenge's outcome from the gateway. */
+  async authenticate(caller: AuthedCaller, chargeId: string, input: AuthenticateInput): Promise<ChargeObject> {
+    const charge = await this.load(caller, chargeId);
+    if (charge.status !== 'requires_action') {
+      throw new ApiError('charge_not_authenticatable', `The charge is ${charge.status}`);
+    }
+    const order = await this.orders.load(caller, charge.orderId);
+    const now = this.clock.now();
+    const claimed = await this.em.transactional(async (tx) => {
+      if (!(await this.orderState.resumeFromAction(tx, order.id, now))) return false;
+      await tx.nativeUpdate(Charge, { id: charge.id }, { status: 'pending', updatedAt: now });
+      return true;
+    });
+    if (!claimed) throw new ApiError('order_processing', 'The order is not awaiting this authentication');
+    charge.status = 'pending';
+
+    const gateway = this.registry.get(charge.gateway as GatewayId);
+    const ctx = this.ctx(caller, charge);
+    let outcome: ChargeOutcome;
+    if (charge.gateway === 'culqi' && charge.sourceToken) {
+      const a = input.authentication_3ds;
+      outcome = await gateway.completeThreeDs(
+        this.requestFor(charge, order, { installments: charge.installments }, this.storedSource(charge)),
+        { eci: a.eci, xid: a.xid, cavv: a.cavv, protocolVersion: a.protocol_version, directoryServerTransactionId: a.directory_server_transaction_id },
+        ctx,
+      );
+    } else if (charge.gatewayChargeId) {
+      const found = await gateway.getCharge(charge.gatewayChargeId, ctx);
+      outcome = 'found' in found && found.found ? found.outcome : { status: 'pending', gatewayChargeId: charge.gatewayChargeId, reason: 'asynchronous' };
+    } else {
+      outcome = { status: 'pending', gatewayChargeId: null, reason: 'ambiguous_error' };
+    }
+    await this.commit(charge, outcome, null, ctx);
+    return presentCharge(charge);
+  }
+
+  async get(caller: AuthedCaller, chargeId: string) {
+    const charge = await this.load(caller, chargeId);
+    const calls = await this.em.find(GatewayCall, { chargeId: charge.id, appId: caller.appId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return { ...presentCharge(charge), gateway_calls: calls.map(presentGatewayCall) };
+  }
+
+  async listForOrder(caller: AuthedCaller, orderId: string) {
+    const order = await this.orders.load(caller, orderId);
+    const charges = await this.em.find(Charge, { orderId: order.id, appId: caller.appId }, { orderBy: { id: 'asc' } });
+    return { object: 'list' as const, data: charges.map(presentCharge), has_more: false, next_cursor: null };
+  }
+
+  /** Charge objects by id (orders show their latest charge inline). */
+  async presentByIds(ids: string[]): Promise<Map<string, object>> {
+    const rows = await this.em.fork().find(Charge, { id: { $in: ids } });
+    return new Map(rows.map((c) => [c.id, presentCharge(c)]));
+  }
+
+  async load(caller: AuthedCaller, chargeId: string): Promise<Charge> {
+    if (!isId('charge', chargeId)) throw ApiError.notFound('charge');
+    const charge = await this.em.findOne(Charge, { id: chargeId, appId: caller.appId });
+    if (!charge) throw ApiError.notFound('charge');
+    return charge;
+  }
+
+  /** Commits the outcome, the order's transition and the call log of `ctx` in one transaction. */
+  private async commit(charge: Charge, outcome: ChargeOutcome, retryWith: { type: 'retry_with_gateway'; gateway: GatewayId } | null, ctx: CallContext): Promise<void> {
+    const now = this.clock.now();
+    const effect = applyOutcomeToCharge(charge, outcome, now);
+    if (retryWith) charge.nextAction = retryWith;
+    await this.em.transactional(async (tx) => {
+      await tx.nativeUpdate(
+        Charge,
+        { id: charge.id },
+        {
+          status: charge.status,
+          gateway: charge.gateway,
+          gatewayChargeId: charge.gatewayChargeId,
+          cardBrand: charge.cardBrand,
+          cardLast4: charge.cardLast4,
+          cardExpMonth: charge.cardExpMonth,
+          cardExpYear: charge.cardExpYear,
+          failureCode: charge.failureCode,
+          declineCode: charge.declineCode,
+          failureMessage: charge.failureMessage,
+          gatewayCode: charge.gatewayCode,
+          nextAction: charge.nextAction,
+          routing: charge.routing,
+          sourceToken: charge.sourceToken,
+          processingMs: charge.processingMs,
+          nextReconcileAt: charge.nextReconcileAt,
+          updatedAt: now,
+        },
+      );
+      await persistCalls(tx, ctx);
+      switch (effect) {
+        case 'paid':
+          await this.orderState.markPaid(tx, charge.orderId, charge.gateway, charge.id, now);
+          break;
+        case 'release':
+          await this.orderState.release(tx, charge.orderId, charge.id, now);
+          break;
+        case 'requires_action':
+          await this.orderState.markRequiresAction(tx, charge.orderId, charge.gateway, charge.id, now);
+          break;
+        case 'keep_processing':
+          await this.orderState.keepProcessing(tx, charge.orderId, charge.gateway, charge.id, now);
+          break;
+      }
+    });
+  }
+
+  private ctx(caller: AuthedCaller, charge: Charge): CallContext {
+    return { appId: caller.appId, chargeId: charge.id, calls: [] };
+  }
+
+  private requestFor(charge: Charge, order: Order, input: Pick<CreateChargeInput, 'installments'> & Partial<CreateChargeInput>, source: ChargeSource): ChargeRequest {
+    return {
+      chargeId: charge.id,
+      amount: charge.amount,
+      currency: charge.currency,
+      email: charge.email,
+      description: order.description ?? `Pedido ${order.reference ?? order.id}`,
+      source,
+      installments: input.installments,
+      deviceFingerprint: input.device_fingerprint,
+      threeDsMode: input.three_ds?.mode,
+      attemptedAt: charge.attemptedAt,
+    };
+  }
+
+  private storedSource(charge: Charge): ChargeSource {
+    if (charge.sourceType === 'yape_token') return { type: 'yape_token', token: charge.sourceToken ?? '' };
+    return { type: 'card_token', token: charge.sourceToken ?? '' };
+  }
+
+  private async plan(caller: AuthedCaller, order: Order, input: CreateChargeInput): Promise<Plan> {
+    const source = input.source;
+    switch (source.type) {
+      case 'card_token': {
+        if (!input.gateway) {
+          throw new ApiError('gateway_required', 'A card token belongs to the gateway that issued it: send "gateway"', { param: 'gateway' });
+        }
+        this.assertSupports(input.gateway, order, 'cards');
+        const gateway = input.gateway;
+        const issuer = source.issuer_id === undefined ? undefined : String(source.issuer_id);
+        return {
+          gateways: [gateway],
+          reason: 'requested',
+          sourceType: 'card_token',
+          token: source.token,
+          paymentMethodId: null,
+          sourceFor: () => ({ type: 'card_token', token: source.token, paymentMethodId: source.payment_method_id, issuerId: issuer }),
+        };
+      }
+      case 'yape_token': {
+        if (input.gateway && input.gateway !== 'culqi') {
+          throw new ApiError('gateway_not_supported', 'Yape is paid through Culqi', { param: 'gateway' });
+        }
+        this.assertSupports('culqi', order, 'yape');
+        // Yape moves soles only: refuse before spending the buyer's one-time approval code.
+        if (this.routing.candidates(order.currency, 'yape_token').length === 0) {
+          throw new ApiError('gateway_not_supported', `Yape does not pay ${order.currency} orders`, { param: 'source.type' });
+        }
+        return {
+          gateways: ['culqi'],
+          reason: 'yape',
+          sourceType: 'yape_token',
+          token: source.token,
+          paymentMethodId: null,
+          sourceFor: () => ({ type: 'yape_token', token: source.token }),
+        };
+      }
+      case 'payment_method': {
+        const pm = await this.paymentMethods.loadForCharge(caller, source.payment_method_id, order.customerId);
+        const usable = (input.gateway ? [input.gateway] : this.routing.candidates(order.currency, 'payment_method')).filter(
+          (g) => pm.refs[g] !== undefined && this.registry.has(g) && this.registry.get(g).capabilities.currencies.includes(order.currency),
+        );
+        if (usable.length === 0) {
+          throw new ApiError('payment_method_unusable', `This card is not saved at a gateway that can charge ${order.currency}${input.gateway ? ` (${input.gateway})` : ''}`);
+        }
+        return {
+          gateways: usable,
+          reason: input.gateway ? 'requested' : 'priority',
+          sourceType: 'payment_method',
+          token: null,
+          paymentMethodId: pm.id,
+          sourceFor: (g) => ({ type: 'saved_card', customerRef: pm.refs[g]!.customerRef, cardRef: pm.refs[g]!.cardRef }),
+        };
+      }
+    }
+  }
+
+  private assertSupports(gateway: GatewayId, order: Order, what: 'cards' | 'yape'): void {
+    if (!this.registry.has(gateway)) throw new ApiError('gateway_not_supported', `${gateway} is not configured`, { param: 'gateway' });
+    const caps = this.registry.get(gateway).capabilities;
+    if (!caps[what]) throw new ApiError('gateway_not_supported', `${gateway} does not take ${what === 'yape' ? 'Yape' : 'cards'}`, { param: 'gateway' });
+    if (!caps.currencies.includes(order.currency)) {
+      throw new ApiError('gateway_not_supported', `${gateway} does not charge ${order.currency}`, { param: 'gateway' });
+    }
+  }
+}

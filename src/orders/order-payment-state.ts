@@ -1,0 +1,132 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/errors/api-error';
+import { Order, type OrderStatus } from './order.entity';
+
+/**
+ * The order's side of the payment state machine, for the charges and refunds capabilities. Every
+ * transition is one conditional UPDATE whose affected-row count decides who won, so concurrent
+ * charges, cancels and expiry interleave safely on SQLite and MySQL/MariaDB alike. Each method
+ * runs on the EntityManager of the caller's transaction.
+ */
+@Injectable()
+export class OrderPaymentState {
+  /**
+   * Claims the order for one charge attempt (single flight): pending (or requires_action when the
+   * earlier attempt can no longer complete) → processing. Throws the 409 that explains a refusal.
+   */
+  async begin(em: EntityManager, appId: string, orderId: string, now: Date, allowFromRequiresAction: boolean): Promise<Order> {
+    const from: OrderStatus[] = allowFromRequiresAction ? ['pending', 'requires_action'] : ['pending'];
+    const claimed = await em.nativeUpdate(
+      Order,
+      { id: orderId, appId, status: { $in: from }, expiresAt: { $gt: now } },
+      { status: 'processing', updatedAt: now },
+    );
+    const order = await em.findOneOrFail(Order, { id: orderId, appId }, { refresh: true });
+    if (claimed === 1) return order;
+    throw refusal(order, now);
+  }
+
+  /** Why an order cannot take a charge now. */
+  explainRefusal(order: Order, now: Date): ApiError {
+    return refusal(order, now);
+  }
+
+  async markPaid(em: EntityManager, orderId: string, gateway: string, chargeId: string, now: Date): Promise<boolean> {
+    const changed = await em.nativeUpdate(
+      Order,
+      { id: orderId, status: { $in: ['processing', 'requires_action', 'pending'] } },
+      { status: 'paid', gateway, latestChargeId: chargeId, paidAt: now, updatedAt: now },
+    );
+    return changed === 1;
+  }
+
+  /** The attempt failed: the order is payable again. */
+  async release(em: EntityManager, orderId: string, chargeId: string, now: Date): Promise<void> {
+    await em.nativeUpdate(
+      Order,
+      { id: orderId, status: { $in: ['processing', 'requires_action'] } },
+      { status: 'pending', latestChargeId: chargeId, updatedAt: now },
+    );
+  }
+
+  async markRequiresAction(em: EntityManager, orderId: string, gateway: string, chargeId: string, now: Date): Promise<void> {
+    await em.nativeUpdate(Order, { id: orderId, status: 'processing' }, { status: 'requires_action', gateway, latestChargeId: chargeId, updatedAt: now });
+  }
+
+  /** Still in flight (pending at the gateway): keep `processing`, remember the attempt. */
+  async keepProcessing(em: EntityManager, orderId: string, gateway: string, chargeId: string, now: Date): Promise<void> {
+    await em.nativeUpdate(Order, { id: orderId, status: { $in: ['processing', 'requires_action'] } }, { status: 'processing', gateway, latestChargeId: chargeId, updatedAt: now });
+  }
+
+  /** Moves a requires_action order back to processing for the 3-D Secure completion call. */
+  async resumeFromAction(em: EntityManager, orderId: string, now: Date): Promise<boolean> {
+    const changed = await em.nativeUpdate(Order, { id: orderId, status: 'requires_action' }, { status: 'processing', updatedAt: now });
+    return changed === 1;
+  }
+}
+
+function refusal(order: Order, now: Date): ApiError {
+  switch (order.status) {
+    case 'processing':
+    case 'requires_action':
+      return new ApiError('order_processing', 'A charge for this order is in flight; wait for its outcome');
+    case 'paid':
+    case 'partially_refunded':
+    case 'refunded':
+    case 'disputed':
+      return new ApiError('order_already_paid', 'This order is already paid');
+    case 'canceled':
+    case 'expired':
+      return new ApiError('order_not_payable', `The order is ${order.status}`);
+    case 'pending':
+      return order.expiresAt <= now
+        ? new ApiError('order_not_payable', 'The order has expired')
+        : new ApiError('order_processing', 'The order changed while the charge started; retry');
+  }
+}
+
+/**
+ * Refund bookkeeping on the order: the refundable remainder is reserved with one conditional
+ * UPDATE (`amount_refunded + x <= amount`), so concurrent refunds can never exceed what was paid.
+ * The raw statements pass em.getTransactionContext(): without it they run outside the caller's
+ * transaction — on SQLite (one connection) waiting forever for that transaction's own lock.
+ */
+@Injectable()
+export class OrderRefundState {
+  async reserve(em: EntityManager, orderId: string, amount: number, now: Date): Promise<boolean> {
+    const result = (await em
+      .getConnection()
+      .execute(
+        'update orders set amount_refunded = amount_refunded + ?, updated_at = ? where id = ? and status in (?, ?) and amount_refunded + ? <= amount',
+        [amount, sqlDate(em, now), orderId, 'paid', 'partially_refunded', amount],
+        'run',
+        em.getTransactionContext(),
+      )) as { affectedRows: number };
+    return result.affectedRows === 1;
+  }
+
+  /** A refund failed: give its amount back to the refundable remainder. */
+  async unreserve(em: EntityManager, orderId: string, amount: number, now: Date): Promise<void> {
+    await em
+      .getConnection()
+      .execute('update orders set amount_refunded = amount_refunded - ?, updated_at = ? where id = ? and amount_refunded >= ?', [amount, sqlDate(em, now), orderId, amount], 'run', em.getTransactionContext());
+  }
+
+  /** A refund succeeded: the order is refunded when nothing is left, else partially refunded. */
+  async settle(em: EntityManager, orderId: string, now: Date): Promise<void> {
+    await em
+      .getConnection()
+      .execute(
+        "update orders set status = case when amount_refunded >= amount then 'refunded' else 'partially_refunded' end, updated_at = ? where id = ? and status in ('paid', 'partially_refunded')",
+        [sqlDate(em, now), orderId],
+        'run',
+        em.getTransactionContext(),
+      );
+  }
+}
+
+/** A Date as the driver stores it (SQLite keeps epoch milliseconds), for raw statements. */
+function sqlDate(em: EntityManager, date: Date): unknown {
+  return em.getPlatform().processDateProperty(date);
+}

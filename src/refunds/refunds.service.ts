@@ -1,0 +1,133 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import type { AuthedCaller } from '../common/auth/api-key.guard';
+import { Clock } from '../common/clock';
+import { ApiError } from '../common/errors/api-error';
+import { isId, newId } from '../common/ids';
+import { decodeCursor, toPage } from '../common/pagination/cursor-page';
+import type { GatewayId } from '../config/app-config';
+import { Charge } from '../charges/charge.entity';
+import { GatewayRegistry } from '../gateways/gateway-registry';
+import { persistCalls } from '../gateways/http/gateway-call.writer';
+import type { CallContext, RefundOutcome } from '../gateways/payment-gateway.port';
+import { OrderRefundState } from '../orders/order-payment-state';
+import { OrdersService } from '../orders/orders.service';
+import { Refund } from './refund.entity';
+import type { CreateRefundInput, ListRefundsQuery } from './refund.schemas';
+
+export function presentRefund(r: Refund) {
+  return {
+    id: r.id,
+    object: 'refund' as const,
+    order_id: r.orderId,
+    charge_id: r.chargeId,
+    amount: r.amount,
+    currency: r.currency,
+    status: r.status,
+    gateway: r.gateway,
+    gateway_refund_id: r.gatewayRefundId,
+    reason: r.reason,
+    failure: r.status === 'failed' ? { code: r.failureCode, message: r.failureMessage ?? '' } : null,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Refunds: the amount is reserved on the order first (a conditional UPDATE that can never let
+ * concurrent refunds exceed what was paid), then the gateway is called, then the outcome is
+ * committed — released again if the gateway refused.
+ */
+@Injectable()
+export class RefundsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clock: Clock,
+    private readonly orders: OrdersService,
+    private readonly refundState: OrderRefundState,
+    private readonly registry: GatewayRegistry,
+  ) {}
+
+  async create(caller: AuthedCaller, input: CreateRefundInput) {
+    const order = await this.orders.load(caller, input.order_id);
+    if (!['paid', 'partially_refunded'].includes(order.status) || !order.latestChargeId) {
+      throw new ApiError('order_not_refundable', `The order is ${order.status}; only paid orders can be refunded`);
+    }
+    const charge = await this.em.findOneOrFail(Charge, { id: order.latestChargeId, status: 'succeeded' });
+    const remaining = order.amount - order.amountRefunded;
+    const amount = input.amount ?? remaining;
+    const now = this.clock.now();
+    if (amount <= 0 || !(await this.refundState.reserve(this.em.fork(), order.id, amount, now))) {
+      throw new ApiError('amount_exceeds_refundable', `At most ${Math.max(remaining, 0)} can still be refunded`, { param: 'amount' });
+    }
+    const refund: Refund = Object.assign(new Refund(), {
+      id: newId('refund'),
+      appId: caller.appId,
+      orderId: order.id,
+      chargeId: charge.id,
+      amount,
+      currency: order.currency,
+      status: 'pending',
+      gateway: charge.gateway,
+      reason: input.reason,
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.em.fork().insert(Refund, refund);
+    } catch (err) {
+      await this.refundState.unreserve(this.em.fork(), order.id, amount, now);
+      throw err;
+    }
+
+    const ctx: CallContext = { appId: caller.appId, refundId: refund.id, calls: [] };
+    const outcome: RefundOutcome = await this.registry.get(charge.gateway as GatewayId).refund(
+      {
+        refundId: refund.id,
+        gatewayChargeId: charge.gatewayChargeId ?? '',
+        amount,
+        full: amount === order.amount && order.amountRefunded === 0,
+        currency: order.currency,
+        reason: input.reason,
+      },
+      ctx,
+    );
+    const done = this.clock.now();
+    await this.em.transactional(async (tx) => {
+      if (outcome.status === 'succeeded') {
+        refund.status = 'succeeded';
+        refund.gatewayRefundId = outcome.gatewayRefundId;
+        await this.refundState.settle(tx, order.id, done);
+      } else if (outcome.status === 'failed') {
+        refund.status = 'failed';
+        refund.failureMessage = outcome.message.slice(0, 500);
+        refund.failureCode = outcome.gatewayCode;
+        await this.refundState.unreserve(tx, order.id, amount, done);
+      }
+      refund.updatedAt = done;
+      await tx.nativeUpdate(
+        Refund,
+        { id: refund.id },
+        { status: refund.status, gatewayRefundId: refund.gatewayRefundId, failureMessage: refund.failureMessage, failureCode: refund.failureCode, updatedAt: done },
+      );
+      await persistCalls(tx, ctx);
+    });
+    return presentRefund(refund);
+  }
+
+  async get(caller: AuthedCaller, id: string) {
+    if (!isId('refund', id)) throw ApiError.notFound('refund');
+    const refund = await this.em.findOne(Refund, { id, appId: caller.appId });
+    if (!refund) throw ApiError.notFound('refund');
+    return presentRefund(refund);
+  }
+
+  async list(caller: AuthedCaller, query: ListRefundsQuery) {
+    const before = decodeCursor(query.cursor, 'refund');
+    const rows = await this.em.find(
+      Refund,
+      { appId: caller.appId, orderId: query.order_id, ...(before ? { id: { $lt: before } } : {}) },
+      { orderBy: { id: 'desc' }, limit: query.limit + 1 },
+    );
+    return toPage(rows, query.limit, presentRefund);
+  }
+}
