@@ -98,9 +98,9 @@ function classifyError(err: unknown): GatewayHttpResult {
   return { kind: 'error', errorClass: 'reset', message: code || e.cause?.message || e.message || 'connection lost', notSent: false };
 }
 
-/** Path and query as logged: query values are scrubbed (an e-mail or token can travel there). */
+/** Path and query as logged: query values are scrubbed (an e-mail or token can travel there); paths carry only resource ids. */
 function loggedPath(url: string): string {
   const parsed = new URL(url);
   const query = [...parsed.searchParams].map(([k, v]) => `${k}=${encodeURIComponent(redactText(v))}`).join('&');
-  return redactText(decodeURIComponent(parsed.pathname)) + (query ? `?${query}` : '');
+  return parsed.pathname + (query ? `?${query}` : '');
 }
