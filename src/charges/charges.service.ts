@@ -4,8 +4,9 @@ import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/errors/api-error';
 import { isId, newId } from '../common/ids';
-import type { GatewayId } from '../config/app-config';
+import { AppConfig, type GatewayId } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
+import { WebhookUrls } from '../gateway-webhooks/webhook-urls';
 import { GatewayRegistry } from '../gateways/gateway-registry';
 import { GatewayCall } from '../gateways/http/gateway-call.entity';
 import { persistCalls } from '../gateways/http/gateway-call.writer';
@@ -17,6 +18,7 @@ import { OrdersService } from '../orders/orders.service';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { Charge, type RoutingStep } from './charge.entity';
 import { applyOutcomeToCharge } from './charge-outcome';
+import { ReconcileSchedule } from './reconcile-schedule';
 import { presentCharge, presentGatewayCall, type ChargeObject } from './charge.presenter';
 import type { AuthenticateInput, CreateChargeInput } from './charge.schemas';
 
@@ -47,7 +49,14 @@ export class ChargesService {
     private readonly paymentMethods: PaymentMethodsService,
     private readonly registry: GatewayRegistry,
     private readonly routing: RoutingService,
-  ) {}
+    private readonly webhookUrls: WebhookUrls,
+    config: AppConfig,
+  ) {
+    this.firstLookupMs = new ReconcileSchedule(config.reconcileSchedule).first;
+  }
+
+  /** When reconciliation first looks at a charge left pending or awaiting 3-D Secure. */
+  private readonly firstLookupMs: number;
 
   async create(caller: AuthedCaller, orderId: string, input: CreateChargeInput): Promise<ChargeObject> {
     const order = await this.orders.load(caller, orderId);
@@ -120,6 +129,8 @@ export class ChargesService {
   /** Completes a Culqi 3-D Secure charge; for Mercado Pago, syncs the challenge's outcome from the gateway. */
   async authenticate(caller: AuthedCaller, chargeId: string, input: AuthenticateInput): Promise<ChargeObject> {
     const charge = await this.load(caller, chargeId);
+    // Already settled (a webhook or reconciliation got there first): answer with the outcome.
+    if (charge.status === 'succeeded' || charge.status === 'failed') return presentCharge(charge);
     if (charge.status !== 'requires_action') {
       throw new ApiError('charge_not_authenticatable', `The charge is ${charge.status}`);
     }
@@ -181,7 +192,7 @@ export class ChargesService {
   /** Commits the outcome, the order's transition and the call log of `ctx` in one transaction. */
   private async commit(charge: Charge, outcome: ChargeOutcome, retryWith: { type: 'retry_with_gateway'; gateway: GatewayId } | null, ctx: CallContext): Promise<void> {
     const now = this.clock.now();
-    const effect = applyOutcomeToCharge(charge, outcome, now);
+    const effect = applyOutcomeToCharge(charge, outcome, now, this.firstLookupMs);
     if (retryWith) charge.nextAction = retryWith;
     await this.em.transactional(async (tx) => {
       await tx.nativeUpdate(
@@ -240,6 +251,7 @@ export class ChargesService {
       installments: input.installments,
       deviceFingerprint: input.device_fingerprint,
       threeDsMode: input.three_ds?.mode,
+      notificationUrl: this.webhookUrls.mercadoPago(),
       attemptedAt: charge.attemptedAt,
     };
   }
@@ -288,15 +300,16 @@ export class ChargesService {
       }
       case 'payment_method': {
         const pm = await this.paymentMethods.loadForCharge(caller, source.payment_method_id, order.customerId);
-        const usable = (input.gateway ? [input.gateway] : this.routing.candidates(order.currency, 'payment_method')).filter(
-          (g) => pm.refs[g] !== undefined && this.registry.has(g) && this.registry.get(g).capabilities.currencies.includes(order.currency),
-        );
+        const holds = (g: GatewayId) => pm.refs[g] !== undefined && this.registry.has(g) && this.registry.get(g).capabilities.currencies.includes(order.currency);
+        // Routing orders the gateways that hold the card, skipping open circuits (reason 'health').
+        const decision = input.gateway ? null : this.routing.decide(order.currency, 'payment_method', holds);
+        const usable = input.gateway ? [input.gateway].filter(holds) : decision ? [decision.gateway, ...decision.fallbacks] : [];
         if (usable.length === 0) {
           throw new ApiError('payment_method_unusable', `This card is not saved at a gateway that can charge ${order.currency}${input.gateway ? ` (${input.gateway})` : ''}`);
         }
         return {
           gateways: usable,
-          reason: input.gateway ? 'requested' : 'priority',
+          reason: decision?.reason ?? 'requested',
           sourceType: 'payment_method',
           token: null,
           paymentMethodId: pm.id,

@@ -3,6 +3,17 @@
  * 13–19 digits, optionally grouped with single spaces or dashes, that passes the Luhn check is refused.
  */
 const DIGIT_RUN = /\d(?:[ -]?\d){12,}/g;
+/** A hexadecimal identifier (a Mercado Pago card token is 32 hex characters): its digits are not a card number. */
+const HEX_IDENTIFIER = /^(?=.*[a-fA-F])[0-9a-fA-F]{24,}$/;
+
+/** The run of letters and digits around a match, to tell an identifier from a number written in text. */
+function wordAround(text: string, start: number, end: number): string {
+  let from = start;
+  let to = end;
+  while (from > 0 && /[0-9A-Za-z]/.test(text[from - 1]!)) from--;
+  while (to < text.length && /[0-9A-Za-z]/.test(text[to]!)) to++;
+  return text.slice(from, to);
+}
 
 export function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -26,6 +37,7 @@ export function passesLuhn(digits: string): boolean {
  */
 export function containsCardNumber(text: string): boolean {
   for (const match of text.matchAll(DIGIT_RUN)) {
+    if (HEX_IDENTIFIER.test(wordAround(text, match.index, match.index + match[0].length))) continue;
     const groups = match[0].split(/[ -]/);
     for (let first = 0; first < groups.length; first++) {
       let digits = '';

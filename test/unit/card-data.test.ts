@@ -70,3 +70,16 @@ describe('findCardData', () => {
     expect(findCardData([])).toBeNull();
   });
 });
+
+describe('identifiers that are not card numbers', () => {
+  it('accepts hexadecimal token ids whose digits happen to pass Luhn (Mercado Pago card tokens)', () => {
+    // 16 digits passing Luhn inside a 32-hex id: an identifier, not a PAN.
+    expect(containsCardNumber('ab4111111111111111cdef0123456789ab')).toBe(false);
+    expect(containsCardNumber('4111111111111111deadbeefdeadbeef')).toBe(false);
+  });
+
+  it('still refuses the same digits next to non-hex letters or standing alone', () => {
+    expect(containsCardNumber('ref4111111111111111x')).toBe(true);
+    expect(containsCardNumber('token 4111111111111111 deadbeef')).toBe(true);
+  });
+});

@@ -78,7 +78,7 @@ export async function resolveCardSource(api: MercadoPagoApi, publicKey: string, 
       if (status === 400 || status === 404) return invalidSource('Mercado Pago cannot use this saved card', parseMpError(json, status).causes[0] ?? null);
       if (status < 200 || status >= 300) return fail(gatewayError(json, status));
       if (token === null) return invalidSource('Mercado Pago returned a card token without id');
-      return completeMethod(api, publicKey, token, tokenBody, { type: 'customer', id: source.customerRef }, ctx);
+      return completeMethod(api, publicKey, token, tokenBody, { type: 'customer', id: source.customerRef, email: request.email }, ctx);
     }
   }
 }
