@@ -11,13 +11,17 @@ import { ConfigModule } from './config/config.module';
 import { CreditsModule } from './credits/credits.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
+import { GatewayWebhooksModule } from './gateway-webhooks/gateway-webhooks.module';
 import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrdersModule } from './orders/orders.module';
 import { ChargesModule } from './charges/charges.module';
 import { PaymentMethodsModule } from './payment-methods/payment-methods.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { ReconciliationRunsModule } from './reconciliation/reconciliation-runs.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +36,7 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
         DatabaseModule.forRoot(database),
         CommonModule,
+        JobsModule,
         AppsModule,
         MetricsModule,
         HealthModule,
@@ -42,6 +47,9 @@ export class AppModule {
         PaymentMethodsModule,
         ChargesModule,
         RefundsModule,
+        GatewayWebhooksModule,
+        ReconciliationRunsModule,
+        ReconciliationModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

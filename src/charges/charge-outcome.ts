@@ -12,6 +12,7 @@ export function applyOutcomeToCharge(
   charge: Charge,
   outcome: ChargeOutcome,
   now: Date,
+  firstLookupMs: number = FIRST_RECONCILE_DELAY_MS,
 ): 'paid' | 'release' | 'requires_action' | 'keep_processing' {
   charge.updatedAt = now;
   charge.processingMs = now.getTime() - charge.attemptedAt.getTime();
@@ -42,11 +43,13 @@ export function applyOutcomeToCharge(
       charge.gatewayChargeId = outcome.gatewayChargeId;
       setCard(charge, outcome.card);
       charge.nextAction = outcome.nextAction;
+      // An abandoned challenge must not hold the order forever: reconciliation looks again.
+      charge.nextReconcileAt = new Date(now.getTime() + firstLookupMs);
       return 'requires_action';
     case 'pending':
       charge.status = 'pending';
       charge.gatewayChargeId = outcome.gatewayChargeId ?? charge.gatewayChargeId;
-      charge.nextReconcileAt = new Date(now.getTime() + FIRST_RECONCILE_DELAY_MS);
+      charge.nextReconcileAt = new Date(now.getTime() + firstLookupMs);
       return 'keep_processing';
     case 'not_sent':
       charge.status = 'failed';

@@ -8,7 +8,7 @@ export type ChargeSourceType = 'card_token' | 'yape_token' | 'payment_method';
 /** One routing decision: which gateway was tried and why (failover leaves several). */
 export interface RoutingStep {
   gateway: string;
-  reason: 'requested' | 'priority' | 'yape' | 'failover';
+  reason: 'requested' | 'priority' | 'health' | 'yape' | 'failover';
   result?: string;
 }
 

@@ -4,13 +4,14 @@ import { CustomersModule } from '../customers/customers.module';
 import { OrdersModule } from '../orders/orders.module';
 import { PaymentMethodsModule } from '../payment-methods/payment-methods.module';
 import { ChargesController } from './charges.controller';
+import { ChargeSyncService } from './charge-sync.service';
 import { ChargesService } from './charges.service';
 
 @Module({
   imports: [OrdersModule, CustomersModule, PaymentMethodsModule],
   controllers: [ChargesController],
-  providers: [ChargesService],
-  exports: [ChargesService],
+  providers: [ChargesService, ChargeSyncService],
+  exports: [ChargesService, ChargeSyncService],
 })
 export class ChargesModule implements OnModuleInit {
   constructor(

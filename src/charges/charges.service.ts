@@ -85,6 +85,9 @@ export class ChargesService {
       installments: input.installments,
       routing: [{ gateway: plan.gateways[0]!, reason: plan.reason }],
       attemptedAt: now,
+      // Set before the call: if the process dies before the outcome is committed, reconciliation
+      // still finds this attempt (a later outcome commit moves it as needed).
+      nextReconcileAt: new Date(now.getTime() + this.firstLookupMs),
       createdAt: now,
       updatedAt: now,
     } satisfies Partial<Charge>);
@@ -194,10 +197,12 @@ export class ChargesService {
     const now = this.clock.now();
     const effect = applyOutcomeToCharge(charge, outcome, now, this.firstLookupMs);
     if (retryWith) charge.nextAction = retryWith;
-    await this.em.transactional(async (tx) => {
-      await tx.nativeUpdate(
+    const applied = await this.em.transactional(async (tx) => {
+      // Only from `pending` (the state written before the call): a webhook or reconciliation may have
+      // settled the charge meanwhile, and its truth must not be overwritten by a staler answer.
+      const changed = await tx.nativeUpdate(
         Charge,
-        { id: charge.id },
+        { id: charge.id, status: 'pending' },
         {
           status: charge.status,
           gateway: charge.gateway,
@@ -219,6 +224,7 @@ export class ChargesService {
         },
       );
       await persistCalls(tx, ctx);
+      if (changed !== 1) return false;
       switch (effect) {
         case 'paid':
           await this.orderState.markPaid(tx, charge.orderId, charge.gateway, charge.id, now);
@@ -233,7 +239,13 @@ export class ChargesService {
           await this.orderState.keepProcessing(tx, charge.orderId, charge.gateway, charge.id, now);
           break;
       }
+      return true;
     });
+    if (!applied) {
+      // Someone else settled it first: show what is stored.
+      const current = await this.em.fork().findOneOrFail(Charge, { id: charge.id });
+      Object.assign(charge, current);
+    }
   }
 
   private ctx(caller: AuthedCaller, charge: Charge): CallContext {

@@ -10,7 +10,11 @@ Commands:
                                            create a dashboard admin user (role admin by default); the password
                                            comes from SMARTPAY_ADMIN_PASSWORD or is asked for on the terminal
   migrate                                  apply pending database migrations; prints { "applied": [...] }
-  reconcile, jobs:list, jobs:retry <id>    not available yet
+  jobs:list [--status queued|running|succeeded|dead] [--limit N]
+                                           list background jobs, newest first (default: every status, 100);
+                                           prints a JSON array
+  jobs:retry <id>                          queue a dead job again (attempts reset, due now)
+  reconcile                                not available yet
   help                                     show this text
 
 Results are printed as JSON on stdout; errors go to stderr with exit status 1.

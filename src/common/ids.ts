@@ -17,6 +17,9 @@ export const ID_PREFIXES = {
   admin: 'adm',
   idempotency: 'idk',
   gatewayCall: 'gwc',
+  job: 'job',
+  webhookDelivery: 'whd',
+  reconciliationRun: 'rcn',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -27,11 +27,25 @@ export class AppConfig {
   readonly log: { level: Env['LOG_LEVEL']; file?: string };
   readonly metricsToken: string | undefined;
   readonly gatewayTimeoutMs: number;
+  readonly circuitBreaker: { threshold: number; halfOpenAfterMs: number };
   readonly orders: { ttlMs: number; expiryIntervalMs: number };
   readonly routing: { cardPEN: GatewayId[]; cardUSD: GatewayId[] };
   readonly reconcileSchedule: string;
+  readonly reconcileTickMs: number;
+  readonly reconcileNotFoundGraceMs: number;
   readonly bodyLimit: string;
   readonly idempotency: { ttlMs: number; leaseMs: number };
+  readonly jobs: {
+    worker: boolean;
+    concurrency: number;
+    pollIntervalMs: number;
+    leaseMs: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    maxAttempts: number;
+    retentionMs: number;
+    shutdownTimeoutMs: number;
+  };
   readonly credits: {
     validityDays: number;
     prices: Record<'basic' | 'professional' | 'enterprise', { PEN: number; USD: number }>;
@@ -72,11 +86,25 @@ export class AppConfig {
     this.log = { level: e.LOG_LEVEL, file: e.LOG_FILE };
     this.metricsToken = e.METRICS_TOKEN;
     this.gatewayTimeoutMs = e.GATEWAY_TIMEOUT_MS;
+    this.circuitBreaker = { threshold: e.CIRCUIT_BREAKER_THRESHOLD, halfOpenAfterMs: e.CIRCUIT_BREAKER_HALF_OPEN_AFTER };
     this.orders = { ttlMs: e.ORDER_TTL, expiryIntervalMs: e.ORDER_EXPIRY_INTERVAL };
     this.routing = { cardPEN: e.ROUTING_CARD_PEN, cardUSD: e.ROUTING_CARD_USD };
     this.reconcileSchedule = e.RECONCILE_SCHEDULE;
+    this.reconcileTickMs = e.RECONCILE_TICK;
+    this.reconcileNotFoundGraceMs = e.RECONCILE_NOT_FOUND_GRACE;
     this.bodyLimit = e.BODY_LIMIT;
     this.idempotency = { ttlMs: e.IDEMPOTENCY_TTL, leaseMs: e.IDEMPOTENCY_LEASE };
+    this.jobs = {
+      worker: e.JOBS_WORKER === 'on',
+      concurrency: e.JOBS_CONCURRENCY,
+      pollIntervalMs: e.JOBS_POLL_INTERVAL,
+      leaseMs: e.JOBS_LEASE,
+      retryBaseMs: e.JOBS_RETRY_BASE,
+      retryMaxMs: Math.max(e.JOBS_RETRY_MAX, e.JOBS_RETRY_BASE),
+      maxAttempts: e.JOBS_MAX_ATTEMPTS,
+      retentionMs: e.JOBS_RETENTION,
+      shutdownTimeoutMs: e.JOBS_SHUTDOWN_TIMEOUT,
+    };
     this.credits = {
       validityDays: e.CREDIT_VALIDITY_DAYS,
       prices: {

@@ -64,16 +64,47 @@ export const envSchema = z.object({
   LOG_FILE: z.string().min(1).optional(),
   METRICS_TOKEN: optionalSecret,
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Consecutive unhealthy answers (refused, DNS/TLS, timeout, reset, 5xx) that open a gateway's circuit. */
+  CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open circuit refuses calls before one probe may go through. */
+  CIRCUIT_BREAKER_HALF_OPEN_AFTER: duration.default(30 * 1000),
   ORDER_TTL: duration.default(24 * 3600 * 1000),
   ORDER_EXPIRY_INTERVAL: duration.default(60 * 1000),
   ROUTING_CARD_PEN: gatewayList.default(['culqi', 'mercadopago']),
   ROUTING_CARD_USD: gatewayList.default(['culqi']),
-  RECONCILE_SCHEDULE: z.string().default('1m,5m,1h,1d'),
+  RECONCILE_SCHEDULE: z
+    .string()
+    .default('1m,5m,1h,1d')
+    .refine((v) => v.split(',').every((p) => parseDuration(p.trim()) !== null), { message: 'must be durations like 1m,5m,1h,1d' }),
+  /** How often each instance looks for pending charges whose next lookup is due. */
+  RECONCILE_TICK: duration.default(15 * 1000),
+  /**
+   * How long after an attempt a charge the gateway does not know may still appear there (a Culqi token
+   * lives 5 minutes); past it, an unknown attempt is failed: nothing was charged.
+   */
+  RECONCILE_NOT_FOUND_GRACE: duration.default(7 * 60 * 1000),
   SMARTPAY_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must be like 100kb or 1mb').default('100kb'),
   IDEMPOTENCY_TTL: duration.default(24 * 3600 * 1000),
   IDEMPOTENCY_LEASE: duration.default(60 * 1000),
+  /** Background jobs (durable queue): `off` keeps this instance from running jobs and recurring ticks. */
+  JOBS_WORKER: z.enum(['on', 'off']).default('on'),
+  /** Jobs one instance runs at the same time. */
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long an idle worker waits before looking for due jobs again. */
+  JOBS_POLL_INTERVAL: duration.default(500),
+  /** A claimed job's lease, renewed every third of it while the handler runs; an expired lease lets another instance take the job. */
+  JOBS_LEASE: duration.default(60 * 1000),
+  /** Retry delay after the first failure (doubling each attempt, full jitter) and its ceiling. */
+  JOBS_RETRY_BASE: duration.default(1000),
+  JOBS_RETRY_MAX: duration.default(3600 * 1000),
+  /** Attempts before a job is dead-lettered, unless its producer set its own. */
+  JOBS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long succeeded jobs are kept. */
+  JOBS_RETENTION: duration.default(7 * 24 * 3600 * 1000),
+  /** On shutdown, how long running jobs may finish before they are handed back to the queue. */
+  JOBS_SHUTDOWN_TIMEOUT: duration.default(5000),
   CREDIT_PRICE_BASIC_PEN: z.coerce.number().int().positive().default(4900),
   CREDIT_PRICE_BASIC_USD: z.coerce.number().int().positive().default(1400),
   CREDIT_PRICE_PROFESSIONAL_PEN: z.coerce.number().int().positive().default(19900),

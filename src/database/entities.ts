@@ -4,10 +4,13 @@ import { App } from '../apps/app.entity';
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
 import { Customer } from '../customers/customer.entity';
 import { Charge } from '../charges/charge.entity';
+import { GatewayWebhook } from '../gateway-webhooks/gateway-webhook.entity';
 import { GatewayCall } from '../gateways/http/gateway-call.entity';
+import { Job } from '../jobs/job.entity';
 import { Order } from '../orders/order.entity';
 import { PaymentMethod } from '../payment-methods/payment-method.entity';
+import { ReconciliationRun } from '../reconciliation/reconciliation-run.entity';
 import { Refund } from '../refunds/refund.entity';
 
 /** Every entity, listed explicitly: no folder scanning at startup, identical in src/ and dist/. */
-export const ENTITIES = [App, ApiKey, AdminUser, IdempotencyRecord, Customer, Order, Charge, GatewayCall, PaymentMethod, Refund];
+export const ENTITIES = [App, ApiKey, AdminUser, IdempotencyRecord, Customer, Order, Charge, GatewayCall, PaymentMethod, Refund, ReconciliationRun, Job, GatewayWebhook];

@@ -5,12 +5,17 @@ import { endpointsFromConfig, GATEWAY_ENDPOINTS, type GatewayEndpoints } from '.
 import { GatewayRegistry } from './gateway-registry';
 import { GatewayHttpClient } from './http/gateway-http.client';
 import { MercadoPagoGateway } from './mercadopago/mercadopago.gateway';
+import { MetricsModule } from '../metrics/metrics.module';
+import { GatewayCircuitBreakers } from './resilience/gateway-circuit-breakers';
+import { GatewayCircuitMetrics } from './resilience/gateway-circuit.metrics';
+import { RoutingController } from './routing.controller';
 import { RoutingService } from './routing.service';
 
 /**
  * The gateway adapters behind the PaymentGateway port, routing, and the HTTP client that logs every
  * exchange. The endpoints come from the live configuration, or from `sandbox` (the sandbox module,
- * which provides GATEWAY_ENDPOINTS) in sandbox mode.
+ * which provides GATEWAY_ENDPOINTS) in sandbox mode. One circuit breaker per configured gateway sits
+ * in the HTTP client; routing skips gateways whose circuit is open (GET /v1/routing).
  */
 @Global()
 @Module({})
@@ -18,9 +23,17 @@ export class GatewaysModule {
   static forRoot(sandbox: DynamicModule | null): DynamicModule {
     return {
       module: GatewaysModule,
-      imports: sandbox ? [sandbox] : [],
+      imports: [MetricsModule, ...(sandbox ? [sandbox] : [])],
+      controllers: [RoutingController],
       providers: [
         ...(sandbox ? [] : [{ provide: GATEWAY_ENDPOINTS, inject: [AppConfig], useFactory: endpointsFromConfig }]),
+        {
+          provide: GatewayCircuitBreakers,
+          inject: [AppConfig, GATEWAY_ENDPOINTS],
+          useFactory: (config: AppConfig, e: GatewayEndpoints) =>
+            new GatewayCircuitBreakers(config.circuitBreaker, (['culqi', 'mercadopago'] as const).filter((g) => e[g] !== null)),
+        },
+        GatewayCircuitMetrics,
         GatewayHttpClient,
         RoutingService,
         {
@@ -34,7 +47,7 @@ export class GatewaysModule {
           },
         },
       ],
-      exports: [GatewayRegistry, RoutingService, GatewayHttpClient],
+      exports: [GatewayRegistry, RoutingService, GatewayHttpClient, GatewayCircuitBreakers],
     };
   }
 }

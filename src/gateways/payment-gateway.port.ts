@@ -17,6 +17,12 @@ export interface PaymentGateway {
   getCharge(gatewayChargeId: string, ctx: CallContext): Promise<LookupOutcome>;
   /** Finds what the gateway did for one of our charge ids (reconciliation after a timeout or crash). */
   findChargeByReference(reference: ChargeReference, ctx: CallContext): Promise<LookupOutcome>;
+  /**
+   * Every charge the gateway created in the window (all SmartPay apps share the gateway account),
+   * declined ones included, read to the end: a listing that fails or does not end is an error,
+   * never a shorter list. Used by the reconciliation report.
+   */
+  listCharges(window: ChargeListingWindow, ctx: CallContext): Promise<ChargeListing>;
   refund(request: RefundRequest, ctx: CallContext): Promise<RefundOutcome>;
   saveCard(request: SaveCardRequest, ctx: CallContext): Promise<SaveCardOutcome>;
   deleteCard(card: SavedCardRef, ctx: CallContext): Promise<DeleteCardOutcome>;
@@ -94,6 +100,26 @@ export interface ChargeReference {
   amount: number;
   currency: Currency;
 }
+
+export interface ChargeListingWindow {
+  from: Date;
+  to: Date;
+}
+
+/** One gateway charge as the reconciliation report compares it with ours. */
+export interface GatewayChargeSummary {
+  gatewayChargeId: string;
+  /** Our charge id, when the gateway charge carries one (Culqi metadata.smartpay_charge_id, Mercado Pago external_reference). */
+  reference: string | null;
+  /** The charged amount in exact minor units (refunds do not reduce it). */
+  amount: number;
+  currency: Currency;
+  /** `refunded` (fully) and `disputed` are charges that did take the money. */
+  status: 'succeeded' | 'failed' | 'pending' | 'requires_action' | 'refunded' | 'disputed';
+  createdAt: Date;
+}
+
+export type ChargeListing = { charges: GatewayChargeSummary[] } | { error: string };
 
 export interface CardDetails {
   brand: string;

@@ -201,13 +201,12 @@ describe('command line (npm run smartpay)', () => {
     expect(await verifyPassword(password, (await storedAdmin('tty@example.com')).passwordHash)).toBe(true);
   });
 
-  it('reconcile, jobs:list and jobs:retry exit 2 as not available yet', async () => {
-    for (const args of [['reconcile'], ['jobs:list'], ['jobs:retry', 'job_1']]) {
-      const result = await cli(args);
-      expect(result.code).toBe(2);
-      expect(result.stdout).toBe('');
-      expect(result.stderr).toContain('not available yet');
-    }
+  it('reconcile queues a durable reconciliation run over every app, for the running workers to execute', async () => {
+    const out = await cliJson(['reconcile']);
+    expect(out).toMatchObject({ status: 'queued', run_id: expect.stringMatching(/^rcn_/) });
+    // A server of this suite shares the database, so its worker may already have run the job.
+    const listed = (await cliJson(['jobs:list', '--limit', '1000'])) as unknown as { type: string; payload: { runId: string } }[];
+    expect(listed.filter((j) => j.type === 'reconciliation.run' && j.payload.runId === out.run_id)).toHaveLength(1);
   });
 
   it('an unknown or missing command prints the usage on stderr and exits 1; help exits 0', async () => {

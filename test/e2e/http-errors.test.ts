@@ -307,7 +307,10 @@ describe('HTTP error surface', () => {
     it('GET /health/ready reports its checks', async () => {
       const res = await t.http.get('/health/ready');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ok', checks: { database: 'ok', migrations: 'ok' } });
+      expect(res.body).toEqual({
+        status: 'ok',
+        checks: { database: 'ok', migrations: 'ok', gateways: { culqi: { circuit: 'closed' }, mercadopago: { circuit: 'closed' } } },
+      });
     });
 
     it('GET /metrics: latency by route pattern (never a raw id) and process metrics', async () => {

@@ -24,13 +24,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /**
+   * Another instance on the database of `app` (several SmartPay instances sharing one database):
+   * same bootstrap key; closing this one leaves the database to its owner.
+   */
+  sameDatabaseAs?: TestApp;
+}
+
 /**
  * Starts the real SmartPay HTTP app on a fresh database of the suite's kind (TEST_DB), listening on
  * a random loopback port, with logs captured to test-output/logs for the leak check.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const apiKey = `sk_test_${randomBase62(40)}`;
+export async function startTestApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+  const shared = options.sameDatabaseAs;
+  const database = shared?.database ?? (await createTestDatabase());
+  const apiKey = shared?.apiKey ?? `sk_test_${randomBase62(40)}`;
   recordSecret(apiKey);
   const adminPassword = randomBase62(24);
   recordSecret(adminPassword);
@@ -65,7 +74,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       }),
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   gateway_not_supported: { status: 400, title: 'That gateway cannot take this payment' },
   authentication_required: { status: 401, title: 'An API key is required' },
   invalid_api_key: { status: 401, title: 'The API key is not valid' },
+  invalid_signature: { status: 401, title: 'The webhook signature or credentials are not valid' },
   card_declined: { status: 402, title: 'The card was declined by the gateway' },
   resource_not_found: { status: 404, title: 'Resource not found' },
   route_not_found: { status: 404, title: 'Route not found' },

@@ -2,10 +2,13 @@ import type { GatewayHttpClient, GatewayHttpRequest, GatewayHttpResult } from '.
 import type {
   CallContext,
   ChargeOutcome,
+  ChargeListing,
+  ChargeListingWindow,
   ChargeReference,
   ChargeRequest,
   DeleteCardOutcome,
   GatewayCapabilities,
+  GatewayChargeSummary,
   LookupOutcome,
   NextAction,
   PaymentGateway,
@@ -16,7 +19,7 @@ import type {
   SavedCardRef,
   ThreeDsAuthentication,
 } from '../payment-gateway.port';
-import { chargeAmount, chargeMatchesReference, mapChargeObject } from './culqi.mappers';
+import { chargeAmount, chargeMatchesReference, mapChargeObject, summariseCharge } from './culqi.mappers';
 import { buildCardBody, buildChargeBody, buildCustomerBody, buildRefundBody, culqiSourceId } from './culqi.requests';
 import {
   mapCardResult,
@@ -35,6 +38,8 @@ const SEARCH_AFTER_MS = 10 * 60_000;
 const PAGE_SIZE = 100;
 /** 20 pages of 100 charges in a 15-minute window: beyond that the search reports an error rather than "not found". */
 const MAX_PAGES = 20;
+/** The reconciliation report reads up to 200 pages of 100 (20,000 charges) per window, then reports an error. */
+const MAX_LIST_PAGES = 200;
 
 type CulqiCall = Pick<GatewayHttpRequest, 'operation' | 'method' | 'path' | 'body'>;
 
@@ -129,6 +134,38 @@ export class CulqiGateway implements PaymentGateway {
       cursor = listed.nextCursor;
     }
     return { error: `more than ${MAX_PAGES * PAGE_SIZE} Culqi charges in the search window` };
+  }
+
+  /**
+   * Every charge created in the window, declined ones included (Culqi keeps and lists them): the
+   * same `creation_date_from`/`creation_date_to` filter in milliseconds as findChargeByReference, paged
+   * newest first with `after` cursors to the end. Items outside the window are dropped, and paging
+   * stops at the first page that reaches past `from`, so a gateway reading the bounds another way
+   * cannot widen the report.
+   */
+  async listCharges(window: ChargeListingWindow, ctx: CallContext): Promise<ChargeListing> {
+    const from = window.from.getTime();
+    const to = window.to.getTime();
+    const charges = new Map<string, GatewayChargeSummary>();
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const query = new URLSearchParams({ creation_date_from: String(from), creation_date_to: String(to), limit: String(PAGE_SIZE) });
+      if (cursor !== null) query.set('after', cursor);
+      const listed = readChargePage(await this.sendRetryingOnce({ operation: 'list_charges', method: 'GET', path: `/charges?${query.toString()}` }, ctx));
+      if ('error' in listed) return { error: listed.error };
+      let reachedStart = false;
+      for (const item of listed.items) {
+        const summary = summariseCharge(item);
+        if (!summary) return { error: 'a listed Culqi charge could not be read' };
+        const at = summary.createdAt.getTime();
+        if (at < from) reachedStart = true;
+        if (at >= from && at <= to) charges.set(summary.gatewayChargeId, summary);
+      }
+      if (listed.nextCursor === null || reachedStart) return { charges: [...charges.values()] };
+      if (listed.nextCursor === cursor) return { error: 'Culqi returned the same page cursor twice' };
+      cursor = listed.nextCursor;
+    }
+    return { error: `more than ${MAX_LIST_PAGES * PAGE_SIZE} Culqi charges in the listing window` };
   }
 
   async refund(request: RefundRequest, ctx: CallContext): Promise<RefundOutcome> {

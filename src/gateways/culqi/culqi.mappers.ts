@@ -1,6 +1,6 @@
 import { CURRENCIES, type Currency } from '../../common/money';
 import { redactText } from '../http/redact';
-import type { CardDetails, ChargeFailure, ChargeOutcome, DeclineCode } from '../payment-gateway.port';
+import type { CardDetails, ChargeFailure, ChargeOutcome, DeclineCode, GatewayChargeSummary } from '../payment-gateway.port';
 
 /**
  * Pure translations of Culqi objects (culqi.md §4, §6) into the port's types. No I/O here, so every
@@ -175,19 +175,55 @@ export function chargeAmount(value: unknown): { amount: number; currency: Curren
 }
 
 /**
- * True when a charge object carries our charge id in its metadata. Metadata values are compared as
- * text (Culqi's metadata is a flat string map, §2.5) and a metadata object sent back as a JSON string
- * is accepted too.
+ * Our charge id in a charge object's metadata, or null. Metadata values are read as text (Culqi's
+ * metadata is a flat string map, §2.5) and a metadata object sent back as a JSON string is accepted too.
  */
-export function chargeMatchesReference(value: unknown, chargeId: string): boolean {
+export function chargeReference(value: unknown): string | null {
   let metadata: unknown = asObject(value)?.metadata;
   if (typeof metadata === 'string') {
     try {
       metadata = JSON.parse(metadata) as unknown;
     } catch {
-      return false;
+      return null;
     }
   }
   const found = asObject(metadata)?.[CHARGE_ID_METADATA_KEY];
-  return (typeof found === 'string' || typeof found === 'number') && String(found).trim() === chargeId;
+  if (typeof found !== 'string' && typeof found !== 'number') return null;
+  const text = String(found).trim();
+  return text === '' ? null : text;
+}
+
+/** True when a charge object carries our charge id in its metadata. */
+export function chargeMatchesReference(value: unknown, chargeId: string): boolean {
+  return chargeReference(value) === chargeId;
+}
+
+/**
+ * A listed charge object for the reconciliation report; null when it cannot be read (no id, amount,
+ * currency or creation date). A success whose whole amount was refunded is `refunded`; one under
+ * dispute (`dispute: true`) is `disputed`. The amount is the charged one, before refunds.
+ */
+export function summariseCharge(value: unknown): GatewayChargeSummary | null {
+  const outcome = mapChargeObject(value);
+  const money = chargeAmount(value);
+  const charge = asObject(value);
+  const id = asString(charge?.id);
+  const rawCreated = charge?.creation_date;
+  const created = typeof rawCreated === 'string' && /^\d{1,15}$/.test(rawCreated) ? Number(rawCreated) : rawCreated;
+  if (!outcome || !money || !charge || id === null || typeof created !== 'number' || !Number.isSafeInteger(created)) return null;
+  let status: GatewayChargeSummary['status'] = outcome.status;
+  if (outcome.status === 'succeeded') {
+    const refunded = charge.amount_refunded;
+    if (charge.dispute === true) status = 'disputed';
+    else if (typeof refunded === 'number' && refunded > 0 && refunded >= money.amount) status = 'refunded';
+  }
+  return {
+    gatewayChargeId: id,
+    reference: chargeReference(value),
+    amount: money.amount,
+    currency: money.currency,
+    status,
+    // Unix milliseconds on charges (§2.3).
+    createdAt: new Date(created),
+  };
 }

@@ -1,7 +1,7 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { timestamp } from '../../database/column-types';
 
-export type GatewayErrorClass = 'connection_refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'http_4xx' | 'http_5xx' | 'invalid_response';
+export type GatewayErrorClass = 'connection_refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'http_4xx' | 'http_5xx' | 'invalid_response' | 'circuit_open';
 
 /**
  * One HTTP exchange with a gateway: what was asked, what came back (bodies redacted), how long it

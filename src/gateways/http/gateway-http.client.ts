@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { GatewayId } from '../../config/app-config';
 import type { CallContext } from '../payment-gateway.port';
+import { GatewayCircuitBreakers } from '../resilience/gateway-circuit-breakers';
+import { REFUSED } from '../resilience/gateway-circuit';
 import type { GatewayErrorClass } from './gateway-call.entity';
 import { redactBody, redactText } from './redact';
 
@@ -20,7 +22,8 @@ export type GatewayHttpResult =
   | { kind: 'response'; status: number; text: string; json: unknown }
   /**
    * No HTTP answer. `notSent` is true only when the request certainly never reached the gateway
-   * (connection refused, DNS or TLS failure): the one case where trying another gateway is safe.
+   * (connection refused, DNS or TLS failure, or the gateway's circuit is open so nothing was sent):
+   * the one case where trying another gateway is safe.
    */
   | { kind: 'error'; errorClass: GatewayErrorClass; message: string; notSent: boolean };
 
@@ -35,28 +38,23 @@ const NOT_SENT: Record<string, GatewayErrorClass> = {
 };
 
 /**
- * The single door to gateway HTTP: timeouts, error classification and the call log. It never
- * retries: whether a retry is safe depends on the gateway and the operation, which the adapters know.
+ * The single door to gateway HTTP: the per-gateway circuit breaker, timeouts, error classification
+ * and the call log. It never retries: whether a retry is safe depends on the gateway and the
+ * operation, which the adapters know. Without breakers (unit tests, contract tests) every call goes out.
  */
 @Injectable()
 export class GatewayHttpClient {
+  constructor(@Optional() private readonly breakers?: GatewayCircuitBreakers) {}
+
   async send(req: GatewayHttpRequest, ctx: CallContext): Promise<GatewayHttpResult> {
     const started = Date.now();
     const url = joinUrl(req.baseUrl, req.path);
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-    let result: GatewayHttpResult;
-    try {
-      const response = await fetch(url, {
-        method: req.method,
-        headers: { Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}), ...req.headers },
-        body: payload,
-        signal: AbortSignal.timeout(req.timeoutMs),
-      });
-      const text = await response.text();
-      result = { kind: 'response', status: response.status, text, json: parseJson(text) };
-    } catch (err) {
-      result = classifyError(err);
-    }
+    const call = () => this.exchange(req, url, payload);
+    const outcome = this.breakers ? await this.breakers.for(req.gateway).run(call) : await call();
+    // An open circuit: the network was never touched, so the attempt certainly was not processed.
+    const result: GatewayHttpResult =
+      outcome === REFUSED ? { kind: 'error', errorClass: 'circuit_open', message: `${req.gateway} circuit is open`, notSent: true } : outcome;
     ctx.calls.push({
       gateway: req.gateway,
       operation: req.operation,
@@ -70,6 +68,21 @@ export class GatewayHttpClient {
       at: new Date(started),
     });
     return result;
+  }
+
+  private async exchange(req: GatewayHttpRequest, url: string, payload: string | undefined): Promise<GatewayHttpResult> {
+    try {
+      const response = await fetch(url, {
+        method: req.method,
+        headers: { Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}), ...req.headers },
+        body: payload,
+        signal: AbortSignal.timeout(req.timeoutMs),
+      });
+      const text = await response.text();
+      return { kind: 'response', status: response.status, text, json: parseJson(text) };
+    } catch (err) {
+      return classifyError(err);
+    }
   }
 }
 

@@ -1,10 +1,13 @@
 import type { GatewayHttpClient } from '../http/gateway-http.client';
 import type {
   CallContext,
+  ChargeListing,
+  ChargeListingWindow,
   ChargeReference,
   ChargeRequest,
   DeleteCardOutcome,
   GatewayCapabilities,
+  GatewayChargeSummary,
   PaymentGateway,
   RefundOutcome,
   RefundRequest,
@@ -16,7 +19,7 @@ import type {
 import { minorToDecimal } from './mercadopago.amounts';
 import { MercadoPagoApi } from './mercadopago.api';
 import { gatewayError, resolveCardSource } from './mercadopago.card-source';
-import { mapLookup, mapPayment, MONEY_TAKEN, type MercadoPagoChargeOutcome, type MercadoPagoLookupOutcome } from './mercadopago.mapper';
+import { mapLookup, mapPayment, MONEY_TAKEN, summarisePayment, type MercadoPagoChargeOutcome, type MercadoPagoLookupOutcome } from './mercadopago.mapper';
 import type { RetryRun } from './mercadopago.retry';
 import { saveMercadoPagoCard } from './mercadopago.cards';
 import type { MercadoPagoSettings } from './mercadopago.settings';
@@ -25,6 +28,10 @@ import { asRecord, idString, parseMpError, text } from './mercadopago.wire';
 /** The same key on every retry of one attempt, so Mercado Pago can never create the payment twice. */
 export const paymentIdempotencyKey = (chargeId: string) => `smartpay-${chargeId}`;
 export const refundIdempotencyKey = (refundId: string) => `smartpay-${refundId}`;
+
+/** Search paging for the reconciliation report: 100 pages of 100 (10,000 payments) per window, then an error. */
+const SEARCH_PAGE_SIZE = 100;
+const MAX_SEARCH_PAGES = 100;
 
 /** Cause codes of `POST /v1/payments` meaning the card token is unknown, used or invalid. */
 const INVALID_TOKEN_CAUSES = new Set(['2006', '3003']);
@@ -137,6 +144,46 @@ export class MercadoPagoGateway implements PaymentGateway {
     // one exists the payment that took money is the one the order must learn about.
     const chosen = payments.find((p) => MONEY_TAKEN.has(text(asRecord(p)?.status) ?? '')) ?? payments[0];
     return chosen === undefined ? { found: false } : mapLookup(chosen);
+  }
+
+  /**
+   * Every payment created in the window: `range=date_created` with ISO bounds, oldest first, paged by
+   * offset to the end (payments created meanwhile land after the window or at its end, so earlier
+   * offsets do not shift). Payments outside the window are dropped; a page that fails is an error.
+   */
+  async listCharges(window: ChargeListingWindow, ctx: CallContext): Promise<ChargeListing> {
+    const from = window.from.getTime();
+    const to = window.to.getTime();
+    const charges = new Map<string, GatewayChargeSummary>();
+    for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
+      const offset = page * SEARCH_PAGE_SIZE;
+      const query = new URLSearchParams({
+        range: 'date_created',
+        begin_date: window.from.toISOString(),
+        end_date: window.to.toISOString(),
+        sort: 'date_created',
+        criteria: 'asc',
+        limit: String(SEARCH_PAGE_SIZE),
+        offset: String(offset),
+      });
+      const run = await this.api.retried({ operation: 'search_payments', method: 'GET', path: `/v1/payments/search?${query.toString()}` }, ctx);
+      const { last } = run;
+      if (last.kind === 'error') return { error: `Mercado Pago unreachable: ${last.errorClass}` };
+      if (last.status < 200 || last.status >= 300) return { error: `Mercado Pago: ${parseMpError(last.json, last.status).message}` };
+      const body = asRecord(last.json);
+      if (!Array.isArray(body?.results)) return { error: 'Mercado Pago answered a search without results' };
+      const results = body.results as unknown[];
+      for (const item of results) {
+        const summary = summarisePayment(item);
+        if (!summary) return { error: 'a Mercado Pago payment in the search could not be read' };
+        const at = summary.createdAt.getTime();
+        if (at >= from && at <= to) charges.set(summary.gatewayChargeId, summary);
+      }
+      const total = asRecord(body.paging)?.total;
+      const done = results.length < SEARCH_PAGE_SIZE || (typeof total === 'number' && offset + results.length >= total);
+      if (done) return { charges: [...charges.values()] };
+    }
+    return { error: `more than ${MAX_SEARCH_PAGES * SEARCH_PAGE_SIZE} Mercado Pago payments in the listing window` };
   }
 
   async refund(request: RefundRequest, ctx: CallContext): Promise<RefundOutcome> {

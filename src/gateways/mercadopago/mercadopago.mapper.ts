@@ -1,5 +1,5 @@
 import type { Currency } from '../../common/money';
-import type { CardDetails, ChargeFailure, ChargeOutcome, DeclineCode, LookupOutcome } from '../payment-gateway.port';
+import type { CardDetails, ChargeFailure, ChargeOutcome, DeclineCode, GatewayChargeSummary, LookupOutcome } from '../payment-gateway.port';
 import { tryDecimalToMinor } from './mercadopago.amounts';
 import { asRecord, idString, int, text, type Json } from './mercadopago.wire';
 
@@ -147,4 +147,34 @@ export function mapLookup(json: unknown): MercadoPagoLookupOutcome {
   const currency = text(payment?.currency_id);
   if (currency !== 'PEN' && currency !== 'USD') return { error: `Mercado Pago payment in unsupported currency ${currency ?? '(none)'}` };
   return { found: true, outcome, amount, currency };
+}
+
+/** Gateway statuses of a payment that took the money and was then fully refunded or disputed. */
+const SETTLED_STATUS: ReadonlyMap<string, GatewayChargeSummary['status']> = new Map([
+  ['refunded', 'refunded'],
+  ['charged_back', 'disputed'],
+  ['in_mediation', 'disputed'],
+]);
+
+/**
+ * A search result for the reconciliation report (exact amount, our charge id from
+ * `external_reference`); null when it is not a readable payment or has no valid `date_created`.
+ */
+export function summarisePayment(json: unknown): GatewayChargeSummary | null {
+  const lookup = mapLookup(json);
+  if (!('found' in lookup) || !lookup.found) return null;
+  const payment = asRecord(json);
+  const id = idString(payment?.id);
+  const created = Date.parse(text(payment?.date_created) ?? '');
+  if (id === null || Number.isNaN(created)) return null;
+  const { outcome } = lookup;
+  const status = outcome.status === 'succeeded' ? (SETTLED_STATUS.get(outcome.gatewayStatus?.status ?? '') ?? 'succeeded') : outcome.status;
+  return {
+    gatewayChargeId: id,
+    reference: text(payment?.external_reference),
+    amount: lookup.amount,
+    currency: lookup.currency,
+    status,
+    createdAt: new Date(created),
+  };
 }

@@ -1,9 +1,13 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128050058 } from './Migration20261128050058';
 import { Migration20261128050424 } from './Migration20261128050424';
+import { Migration20261128053035 } from './Migration20261128053035';
+import { Migration20261128053342 } from './Migration20261128053342';
 
 /** SQLite migrations in order; written by `npm run migration:create`. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128050058', class: Migration20261128050058 },
   { name: 'Migration20261128050424', class: Migration20261128050424 },
+  { name: 'Migration20261128053035', class: Migration20261128053035 },
+  { name: 'Migration20261128053342', class: Migration20261128053342 },
 ];
