@@ -4,7 +4,6 @@ import { Charge } from '../charges/charge.entity';
 import { ChargeSyncService, type SyncResult } from '../charges/charge-sync.service';
 import { Clock } from '../common/clock';
 import { isId } from '../common/ids';
-import { AppConfig } from '../config/app-config';
 import { GatewayWebhook, type GatewayWebhookStatus } from './gateway-webhook.entity';
 
 /** Thrown when the gateway could not be asked: the job is retried with backoff (the ack was already sent). */
@@ -12,18 +11,6 @@ export class GatewayLookupFailed extends Error {
   constructor(detail: string) {
     super(detail);
     this.name = 'GatewayLookupFailed';
-  }
-}
-
-/**
- * Thrown while our own charge request is still waiting for the gateway's answer: applying the
- * gateway's truth now would be overwritten when that request commits its own outcome, so the job
- * is retried a little later.
- */
-export class ChargeAttemptInFlight extends Error {
-  constructor(chargeId: string) {
-    super(`${chargeId}: our own request to the gateway is still in flight`);
-    this.name = 'ChargeAttemptInFlight';
   }
 }
 
@@ -46,14 +33,7 @@ export class GatewayWebhookProcessor {
     private readonly em: EntityManager,
     private readonly clock: Clock,
     private readonly chargeSync: ChargeSyncService,
-    config: AppConfig,
-  ) {
-    // Mercado Pago makes up to three attempts per request; past this a silent attempt has crashed.
-    this.inFlightMs = config.gatewayTimeoutMs * 4 + 5_000;
-  }
-
-  /** How long after its attempt a pending charge without an outcome may still be waiting for its answer. */
-  private readonly inFlightMs: number;
+  ) {}
 
   async process(deliveryId: string, chargeHint: string | null): Promise<void> {
     const em = this.em.fork();
@@ -86,19 +66,11 @@ export class GatewayWebhookProcessor {
     // recorded (the answer to our POST was lost) waits for reconciliation, which searches by reference.
     if (!charge) return { status: 'unmatched', result: `no local charge has ${gateway} id ${resourceId}` };
 
-    if (this.inFlight(charge)) throw new ChargeAttemptInFlight(charge.id);
+    // Applying now is safe even while our own request still waits for its answer: the charges service
+    // commits its outcome only over a `pending` charge, so it never overwrites what this sync settles.
     const synced = await this.chargeSync.sync(charge.id);
     if (synced.outcome === 'unchanged' && synced.reason.startsWith('lookup failed')) throw new GatewayLookupFailed(`${charge.id}: ${synced.reason}`);
     return { status: 'processed', result: describe(charge.id, synced), charge };
-  }
-
-  /**
-   * A charge still `pending` with no reconciliation scheduled has not committed its attempt's outcome
-   * yet (the charges service schedules one whenever it leaves a charge pending). Culqi's event can
-   * arrive while our POST waits for its answer, matched through the metadata hint.
-   */
-  private inFlight(charge: Charge): boolean {
-    return charge.status === 'pending' && charge.nextReconcileAt === null && this.clock.now().getTime() - charge.attemptedAt.getTime() < this.inFlightMs;
   }
 
   /**

@@ -83,8 +83,11 @@ describe('3-D Secure and Yape', () => {
         ['complete_3ds', 201],
       ]);
       expect(detail.gateway_calls[1]!.request_body).not.toContain(AUTHENTICATION.authentication_3ds.cavv);
-      // Done: a second authentication is refused.
-      expectProblem(await authenticate(chargeId), 409, 'charge_not_authenticatable');
+      // Done: a second authentication changes nothing and answers with the settled charge (no second POST).
+      const again = await authenticate(chargeId);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ id: chargeId, status: 'succeeded' });
+      expect((await getCharge(c, chargeId)).gateway_calls).toHaveLength(2);
     });
 
     it.each(['4456530000001070', '4456530000001013'])('%s: the challenge fails → failed authentication_failed, order payable', async (card) => {
@@ -106,8 +109,11 @@ describe('3-D Secure and Yape', () => {
       const old = await getCharge(c, chargeId);
       expect(old).toMatchObject({ status: 'failed', next_action: null });
       expect((old.failure as { code: string }).code).toBe('authentication_failed');
-      // The replaced attempt can no longer be completed.
-      expectProblem(await authenticate(chargeId), 409, 'charge_not_authenticatable');
+      // The replaced attempt can no longer be completed: authenticating it answers its failed state
+      // and sends nothing to Culqi.
+      const replaced = await authenticate(chargeId);
+      expect(replaced.status).toBe(200);
+      expect(replaced.body).toMatchObject({ id: chargeId, status: 'failed' });
       expect(await culqiChargesFor(info, chargeId)).toHaveLength(0);
     });
 
