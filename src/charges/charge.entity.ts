@@ -20,6 +20,8 @@ export interface RoutingStep {
 @Index({ properties: ['orderId'] })
 @Index({ properties: ['status', 'nextReconcileAt'] })
 @Index({ properties: ['gateway', 'gatewayChargeId'] })
+@Index({ properties: ['appId', 'attemptedAt'] })
+@Index({ properties: ['attemptedAt'] })
 export class Charge {
   @PrimaryKey({ type: 'string', length: 40 })
   id!: string;
