@@ -1,4 +1,6 @@
+import type { EntityManager } from '@mikro-orm/core';
 import type { ChargeOutcome } from '../gateways/payment-gateway.port';
+import type { OrderPaymentState } from '../orders/order-payment-state';
 import type { Charge } from './charge.entity';
 
 /** How long after a pending attempt reconciliation first looks it up. */
@@ -76,4 +78,51 @@ function clearFailure(charge: Charge): void {
   charge.declineCode = null;
   charge.failureMessage = null;
   charge.gatewayCode = null;
+}
+
+/** The columns an outcome changes, for the conditional UPDATE that commits it. */
+export function outcomeColumns(charge: Charge, now: Date) {
+  return {
+    status: charge.status,
+    gateway: charge.gateway,
+    gatewayChargeId: charge.gatewayChargeId,
+    cardBrand: charge.cardBrand,
+    cardLast4: charge.cardLast4,
+    cardExpMonth: charge.cardExpMonth,
+    cardExpYear: charge.cardExpYear,
+    failureCode: charge.failureCode,
+    declineCode: charge.declineCode,
+    failureMessage: charge.failureMessage,
+    gatewayCode: charge.gatewayCode,
+    nextAction: charge.nextAction,
+    routing: charge.routing,
+    sourceToken: charge.sourceToken,
+    processingMs: charge.processingMs,
+    nextReconcileAt: charge.nextReconcileAt,
+    updatedAt: now,
+  };
+}
+
+/** Moves the order as the charge's outcome requires, in the caller's transaction. */
+export async function applyOrderEffect(
+  tx: EntityManager,
+  orderState: OrderPaymentState,
+  effect: ReturnType<typeof applyOutcomeToCharge>,
+  charge: Charge,
+  now: Date,
+): Promise<void> {
+  switch (effect) {
+    case 'paid':
+      await orderState.markPaid(tx, charge.orderId, charge.gateway, charge.id, now);
+      break;
+    case 'release':
+      await orderState.release(tx, charge.orderId, charge.id, now);
+      break;
+    case 'requires_action':
+      await orderState.markRequiresAction(tx, charge.orderId, charge.gateway, charge.id, now);
+      break;
+    case 'keep_processing':
+      await orderState.keepProcessing(tx, charge.orderId, charge.gateway, charge.id, now);
+      break;
+  }
 }

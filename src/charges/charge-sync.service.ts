@@ -8,7 +8,7 @@ import type { CallContext, ChargeOutcome, LookupOutcome } from '../gateways/paym
 import { Order } from '../orders/order.entity';
 import { OrderPaymentState } from '../orders/order-payment-state';
 import { Charge, type ChargeStatus } from './charge.entity';
-import { applyOutcomeToCharge } from './charge-outcome';
+import { applyOrderEffect, applyOutcomeToCharge, outcomeColumns } from './charge-outcome';
 import { ReconcileSchedule } from './reconcile-schedule';
 
 export type SyncResult =
@@ -107,42 +107,10 @@ export class ChargeSyncService {
   private async commit(charge: Charge, observed: ChargeStatus, outcome: ChargeOutcome, ctx: CallContext, now: Date): Promise<SyncResult> {
     const effect = applyOutcomeToCharge(charge, outcome, now, this.schedule.first);
     const won = await this.em.fork().transactional(async (tx) => {
-      const changed = await tx.nativeUpdate(
-        Charge,
-        { id: charge.id, status: observed },
-        {
-          status: charge.status,
-          gatewayChargeId: charge.gatewayChargeId,
-          cardBrand: charge.cardBrand,
-          cardLast4: charge.cardLast4,
-          cardExpMonth: charge.cardExpMonth,
-          cardExpYear: charge.cardExpYear,
-          failureCode: charge.failureCode,
-          declineCode: charge.declineCode,
-          failureMessage: charge.failureMessage,
-          gatewayCode: charge.gatewayCode,
-          nextAction: charge.nextAction,
-          sourceToken: charge.sourceToken,
-          nextReconcileAt: charge.nextReconcileAt,
-          reconcileAttempts: charge.reconcileAttempts + 1,
-          updatedAt: now,
-        },
-      );
+      const changed = await tx.nativeUpdate(Charge, { id: charge.id, status: observed }, { ...outcomeColumns(charge, now), reconcileAttempts: charge.reconcileAttempts + 1 });
       await persistCalls(tx, ctx);
       if (changed !== 1) return false;
-      switch (effect) {
-        case 'paid':
-          await this.orderState.markPaid(tx, charge.orderId, charge.gateway, charge.id, now);
-          break;
-        case 'release':
-          await this.orderState.release(tx, charge.orderId, charge.id, now);
-          break;
-        case 'requires_action':
-          await this.orderState.markRequiresAction(tx, charge.orderId, charge.gateway, charge.id, now);
-          break;
-        case 'keep_processing':
-          break;
-      }
+      await applyOrderEffect(tx, this.orderState, effect, charge, now);
       return true;
     });
     if (!won) return { outcome: 'unchanged', status: observed, reason: 'changed concurrently' };

@@ -17,7 +17,7 @@ import { OrderPaymentState } from '../orders/order-payment-state';
 import { OrdersService } from '../orders/orders.service';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { Charge, type RoutingStep } from './charge.entity';
-import { applyOutcomeToCharge } from './charge-outcome';
+import { applyOrderEffect, applyOutcomeToCharge, outcomeColumns } from './charge-outcome';
 import { ReconcileSchedule } from './reconcile-schedule';
 import { presentCharge, presentGatewayCall, type ChargeObject } from './charge.presenter';
 import type { AuthenticateInput, CreateChargeInput } from './charge.schemas';
@@ -200,45 +200,10 @@ export class ChargesService {
     const applied = await this.em.transactional(async (tx) => {
       // Only from `pending` (the state written before the call): a webhook or reconciliation may have
       // settled the charge meanwhile, and its truth must not be overwritten by a staler answer.
-      const changed = await tx.nativeUpdate(
-        Charge,
-        { id: charge.id, status: 'pending' },
-        {
-          status: charge.status,
-          gateway: charge.gateway,
-          gatewayChargeId: charge.gatewayChargeId,
-          cardBrand: charge.cardBrand,
-          cardLast4: charge.cardLast4,
-          cardExpMonth: charge.cardExpMonth,
-          cardExpYear: charge.cardExpYear,
-          failureCode: charge.failureCode,
-          declineCode: charge.declineCode,
-          failureMessage: charge.failureMessage,
-          gatewayCode: charge.gatewayCode,
-          nextAction: charge.nextAction,
-          routing: charge.routing,
-          sourceToken: charge.sourceToken,
-          processingMs: charge.processingMs,
-          nextReconcileAt: charge.nextReconcileAt,
-          updatedAt: now,
-        },
-      );
+      const changed = await tx.nativeUpdate(Charge, { id: charge.id, status: 'pending' }, outcomeColumns(charge, now));
       await persistCalls(tx, ctx);
       if (changed !== 1) return false;
-      switch (effect) {
-        case 'paid':
-          await this.orderState.markPaid(tx, charge.orderId, charge.gateway, charge.id, now);
-          break;
-        case 'release':
-          await this.orderState.release(tx, charge.orderId, charge.id, now);
-          break;
-        case 'requires_action':
-          await this.orderState.markRequiresAction(tx, charge.orderId, charge.gateway, charge.id, now);
-          break;
-        case 'keep_processing':
-          await this.orderState.keepProcessing(tx, charge.orderId, charge.gateway, charge.id, now);
-          break;
-      }
+      await applyOrderEffect(tx, this.orderState, effect, charge, now);
       return true;
     });
     if (!applied) {
