@@ -2,6 +2,7 @@ import { isId } from '../common/ids';
 import { CHARGE_ID_METADATA_KEY } from '../gateways/culqi/culqi.mappers';
 import { parseCulqiWebhook } from '../gateways/culqi/culqi.webhook';
 import { parseMercadoPagoWebhook } from '../gateways/mercadopago/mercadopago.webhook';
+import { plainObject, scalarText } from '../common/json-values';
 
 /**
  * What the inbox keeps of one delivery, before anything is trusted. The event key is what makes
@@ -23,16 +24,8 @@ type Query = Record<string, unknown>;
 const SAFE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const SAFE_TYPE = /^[A-Za-z0-9_.:-]{1,80}$/;
 
-function scalar(value: unknown): string | null {
-  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
-  if (typeof first === 'string' && first !== '') return first;
-  if (typeof first === 'number' && Number.isFinite(first)) return String(first);
-  return null;
-}
-
-function record(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
+const scalar = scalarText;
+const record = plainObject;
 
 const safe = (value: string | null, pattern: RegExp): string | null => (value !== null && pattern.test(value) ? value : null);
 

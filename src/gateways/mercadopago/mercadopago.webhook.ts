@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { plainObject, scalarText } from '../../common/json-values';
 
 export interface MercadoPagoSignatureInput {
   /** `x-signature` header: `ts=<ts>,v1=<hex hmac>`. */
@@ -84,16 +85,8 @@ export interface MercadoPagoWebhookEvent {
 
 type Query = Record<string, unknown>;
 
-function scalar(value: unknown): string | null {
-  const first = Array.isArray(value) ? (value as unknown[])[0] : value;
-  if (typeof first === 'string' && first !== '') return first;
-  if (typeof first === 'number' && Number.isFinite(first)) return String(first);
-  return null;
-}
-
-function record(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
+const scalar = scalarText;
+const record = plainObject;
 
 /**
  * A payment notification's essentials, or null when it is not about a payment. `data.id` comes from
