@@ -92,11 +92,13 @@ export class ChargeSyncService {
         return { outcome: 'discrepancy', status: observed, detail: `the gateway took the money for ${charge.id} but order ${order.id} is ${order.status}` };
       }
     }
-    if (truth.status === observed && truth.status !== 'pending') {
+    if (truth.status === observed && truth.status !== 'pending' && truth.status !== 'requires_action') {
       await this.saveCalls(ctx);
       return { outcome: 'unchanged', status: observed, reason: 'no change' };
     }
-    if (truth.status === 'pending') {
+    // Still open at the gateway (pending, or a challenge not yet completed): look again later, so an
+    // abandoned challenge is seen when the gateway finally cancels it.
+    if (truth.status === 'pending' || (truth.status === 'requires_action' && observed === 'requires_action')) {
       await this.reschedule(charge, observed, ctx, now);
       return { outcome: 'unchanged', status: observed, reason: 'still pending at the gateway' };
     }

@@ -100,6 +100,30 @@ describe('reconciliation of pending charges', () => {
     await clearFault(info, 'mercadopago');
   });
 
+  it('an abandoned Mercado Pago challenge is looked at again until the gateway cancels it; the order becomes payable', async () => {
+    const orderId = await order(1050);
+    // The simulator's challenge card (see src/sandbox/mercadopago/mp-test-cards.ts).
+    const token = await mercadoPagoCardToken(info, 'APRO', '5483928164574623');
+    const res = await t.http
+      .post(`/v1/orders/${orderId}/charges`)
+      .set(bearer(t.apiKey))
+      .send({ gateway: 'mercadopago', source: { type: 'card_token', token }, three_ds: { mode: 'optional' } });
+    expect(res.body.status).toBe('requires_action');
+    // Several lookups happen while the challenge stays open; the charge keeps waiting.
+    const looked = await until(() => getCharge(res.body.id), (c) => c.gateway_calls.filter((g: { operation: string }) => g.operation === 'get_payment').length >= 2);
+    expect(looked.status).toBe('requires_action');
+    // The gateway gives up on the challenge (as Mercado Pago does after about 5 minutes).
+    const cancel = await fetch(`${info.control_url}/mercadopago/_payments/${res.body.gateway_charge_id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'cancelled', status_detail: 'expired' }),
+    });
+    expect(cancel.status).toBe(200);
+    const settled = await until(() => getCharge(res.body.id), (c) => c.status !== 'requires_action');
+    expect(settled.status).toBe('failed');
+    expect((await getOrder(orderId)).status).toBe('pending');
+  });
+
   it('POST /v1/reconciliation/runs syncs the app now and reports what it did', async () => {
     const res = await t.http.post('/v1/reconciliation/runs').set(bearer(t.apiKey)).send({});
     expect(res.status).toBe(202);
