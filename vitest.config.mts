@@ -6,13 +6,15 @@ const SUITES: Record<string, string[]> = {
   e2e: ['test/e2e/**/*.test.ts'],
   leaks: ['test/leaks/**/*.test.ts'],
   contract: ['test/contract/**/*.test.ts'],
+  crash: ['test/crash/**/*.test.ts'],
 };
 
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     // VITEST_SUITE picks what runs: all (unit + e2e, default), e2e (the database suites, for the
-    // MariaDB pass), leaks (the log check that runs after both passes) or contract (real gateways).
+    // MariaDB pass), leaks (the log check that runs after both passes), contract (real gateways) or crash
+    // (SIGKILL under load, MariaDB only).
     include: SUITES[process.env.VITEST_SUITE ?? 'all'] ?? SUITES.all,
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/setup.ts'],

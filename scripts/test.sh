@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SmartPay's whole test command (`npm test`): lint, typecheck, the suite on SQLite, the database
-# suites again on MariaDB/MySQL when SMARTPAY_TEST_MYSQL_URL is set, then the log leak check.
+# suites again on MariaDB/MySQL when SMARTPAY_TEST_MYSQL_URL is set (plus the crash suite, MariaDB/MySQL only),
+# then the log leak check.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,13 @@ else
   echo "SKIPPED: the MariaDB/MySQL pass of the database suites — set SMARTPAY_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/ to run it (.ci/run always does)."
 fi
 
+step "crash suite: SIGKILL under load on MariaDB/MySQL, then reconciliation"
+if [ -n "${SMARTPAY_TEST_MYSQL_URL:-}" ]; then
+  TEST_DB=mysql VITEST_SUITE=crash npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/crash.json || status=1
+else
+  echo "SKIPPED: the crash suite (compiled SmartPay killed under load, MariaDB/MySQL only) — set SMARTPAY_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/ to run it."
+fi
+
 step "contract tests against the real gateways' test environments"
 if [ -n "${CULQI_TEST_SECRET_KEY:-}${MERCADOPAGO_TEST_ACCESS_TOKEN:-}" ]; then
   VITEST_SUITE=contract npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/contract.json || status=1
@@ -33,5 +41,5 @@ fi
 step "no secrets in the logs of this run"
 VITEST_SUITE=leaks npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/leaks.json || status=1
 
-node scripts/test-summary.mjs test-output/sqlite.json test-output/mysql.json test-output/contract.json test-output/leaks.json || status=1
+node scripts/test-summary.mjs test-output/sqlite.json test-output/mysql.json test-output/crash.json test-output/contract.json test-output/leaks.json || status=1
 exit $status

@@ -1,0 +1,262 @@
+/**
+ * After the storm: waits for reconciliation to settle, then compares three sources of truth — what
+ * the gateways hold (the sandbox's own records), what SmartPay's database says, and what the client
+ * was told — and reads the jobs table for lost work.
+ */
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { sleep } from '../support/child-process';
+import type { ClientLedger } from './crash-client';
+import type { StandaloneSandbox } from './crash-stack';
+
+interface ChargeRow {
+  id: string;
+  order_id: string;
+  status: string;
+  gateway: string;
+  gateway_charge_id: string | null;
+  amount: number;
+  reconcile_attempts: number;
+  failure_code: string | null;
+}
+
+interface OrderRow {
+  id: string;
+  status: string;
+  amount: number;
+  description: string | null;
+}
+
+async function rows<T>(db: Connection, sql: string, params: unknown[] = []): Promise<T[]> {
+  const [result] = await db.query<RowDataPacket[]>(sql, params);
+  return result as T[];
+}
+
+export interface SettleState {
+  openCharges: number;
+  openOrders: number;
+  /** Queued jobs due for more than a few seconds (the worker should have taken them). */
+  overdueJobs: number;
+  /** Jobs `running` whose lease ran out (their worker died) and nobody took back. */
+  expiredLeases: number;
+}
+
+async function settleState(db: Connection): Promise<SettleState> {
+  const [state] = await rows<Record<keyof SettleState, number | string>>(
+    db,
+    `select
+       (select count(*) from charges where status in ('pending', 'requires_action')) as openCharges,
+       (select count(*) from orders where status in ('processing', 'requires_action')) as openOrders,
+       (select count(*) from jobs where status = 'queued' and run_at < utc_timestamp(3) - interval 5 second) as overdueJobs,
+       (select count(*) from jobs where status = 'running' and locked_until < utc_timestamp(3) - interval 2 second) as expiredLeases`,
+  );
+  return {
+    openCharges: Number(state!.openCharges),
+    openOrders: Number(state!.openOrders),
+    overdueJobs: Number(state!.overdueJobs),
+    expiredLeases: Number(state!.expiredLeases),
+  };
+}
+
+/** Polls until nothing is open or overdue, or `boundMs` passes; returns the last state seen. */
+export async function waitForSettle(db: Connection, boundMs: number): Promise<SettleState & { waitedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    const state = await settleState(db);
+    const settled = state.openCharges === 0 && state.openOrders === 0 && state.overdueJobs === 0 && state.expiredLeases === 0;
+    if (settled || Date.now() - started > boundMs) return { ...state, waitedMs: Date.now() - started };
+    await sleep(1_000);
+  }
+}
+
+/** A gateway payment that took money. */
+interface Money {
+  gateway: 'culqi' | 'mercadopago';
+  id: string;
+  reference: string | null;
+  amount: number;
+}
+
+async function gatewayMoney(sandbox: StandaloneSandbox): Promise<{ money: Money[]; culqiTotal: number; mpTotal: number }> {
+  const culqi = await sandbox.culqiCharges();
+  const mp = await sandbox.mercadoPagoPayments();
+  const money: Money[] = [];
+  for (const c of culqi) {
+    // Declined charges (and card validations of saved cards, none here) took nothing; Culqi's own
+    // `paid` flag means settled to the merchant, not charged.
+    if ((c.outcome as { type?: string } | undefined)?.type !== 'venta_exitosa') continue;
+    const metadata = (c.metadata ?? {}) as Record<string, unknown>;
+    money.push({ gateway: 'culqi', id: String(c.id), reference: typeof metadata.smartpay_charge_id === 'string' ? metadata.smartpay_charge_id : null, amount: Number(c.amount) });
+  }
+  for (const p of mp) {
+    if (!['approved', 'refunded', 'charged_back', 'in_mediation'].includes(String(p.status))) continue;
+    // Mercado Pago amounts are decimals; the sandbox's are exact to the céntimo.
+    const amount = Math.round(Number(p.transaction_amount) * 100);
+    money.push({ gateway: 'mercadopago', id: String(p.id), reference: typeof p.external_reference === 'string' ? p.external_reference : null, amount });
+  }
+  return { money, culqiTotal: culqi.length, mpTotal: mp.length };
+}
+
+export interface AuditResult {
+  gatewayCharges: number;
+  gatewayRecords: { culqi: number; mercadopago: number };
+  paidOrders: number;
+  orders: number;
+  charges: Record<string, number>;
+  /** Failed charges by failure code. */
+  failures: Record<string, number>;
+  /**
+   * Orders created twice for one client order: the create committed, the process died before its
+   * Idempotency-Key was completed, and the retry after the key's lease ran it again (unpaid, harmless).
+   */
+  duplicateOrders: number;
+  /** Money taken at a gateway that is not exactly one succeeded charge of a paid order. */
+  lost: string[];
+  /** An order (or one charge) holding money more than once. */
+  doubleCharges: string[];
+  /** Paid orders with no gateway payment behind them. */
+  phantom: string[];
+  /** Orders the client saw paid that are not paid now. */
+  reverted: string[];
+  /** Charges that succeeded although their own attempt never committed the gateway's answer. */
+  recoveredAfterCrash: number;
+  reconciledCharges: number;
+  jobs: { byStatus: Record<string, number>; byType: Record<string, number>; dead: string[]; expiredLeases: number; overdue: number };
+  /** Non-ignored webhook deliveries without their job, or still unprocessed with their job gone. */
+  lostJobs: string[];
+  webhooks: Record<string, number>;
+}
+
+export async function auditInvariants(db: Connection, sandbox: StandaloneSandbox, ledger: ClientLedger): Promise<AuditResult> {
+  const { money, culqiTotal, mpTotal } = await gatewayMoney(sandbox);
+  const orders = await rows<OrderRow>(db, 'select id, status, amount, description from orders');
+  const charges = await rows<ChargeRow>(db, 'select id, order_id, status, gateway, gateway_charge_id, amount, reconcile_attempts, failure_code from charges');
+  const orderById = new Map(orders.map((o) => [o.id, o]));
+  const chargeById = new Map(charges.map((c) => [c.id, c]));
+
+  const lost: string[] = [];
+  const doubleCharges: string[] = [];
+  const phantom: string[] = [];
+
+  const moneyByCharge = new Map<string, Money[]>();
+  const moneyByOrder = new Map<string, Money[]>();
+  for (const m of money) {
+    const charge = m.reference ? chargeById.get(m.reference) : undefined;
+    const order = charge ? orderById.get(charge.order_id) : undefined;
+    const where = `${m.gateway} ${m.id} (ref ${m.reference ?? 'none'}, ${m.amount})`;
+    if (!charge || !order) {
+      lost.push(`${where}: no SmartPay charge`);
+      continue;
+    }
+    moneyByCharge.set(charge.id, [...(moneyByCharge.get(charge.id) ?? []), m]);
+    moneyByOrder.set(order.id, [...(moneyByOrder.get(order.id) ?? []), m]);
+    if (charge.gateway !== m.gateway || charge.status !== 'succeeded' || charge.gateway_charge_id !== m.id || Number(charge.amount) !== m.amount || order.status !== 'paid') {
+      lost.push(`${where}: charge ${charge.id} is ${charge.status} at ${charge.gateway} (${charge.gateway_charge_id ?? 'no gateway id'}, ${charge.amount}), order ${order.id} is ${order.status}`);
+    }
+  }
+  for (const [chargeId, list] of moneyByCharge) if (list.length > 1) doubleCharges.push(`charge ${chargeId}: ${list.map((m) => m.id).join(', ')}`);
+  for (const [orderId, list] of moneyByOrder) if (list.length > 1) doubleCharges.push(`order ${orderId}: ${list.map((m) => `${m.gateway}:${m.id}`).join(', ')}`);
+
+  const succeededByOrder = new Map<string, ChargeRow[]>();
+  for (const c of charges) if (c.status === 'succeeded') succeededByOrder.set(c.order_id, [...(succeededByOrder.get(c.order_id) ?? []), c]);
+  for (const [orderId, list] of succeededByOrder) if (list.length > 1) doubleCharges.push(`order ${orderId}: succeeded charges ${list.map((c) => c.id).join(', ')}`);
+
+  const moneyIds = new Set(money.map((m) => `${m.gateway}:${m.id}`));
+  const paid = orders.filter((o) => o.status === 'paid');
+  for (const order of paid) {
+    const backed = (succeededByOrder.get(order.id) ?? []).some((c) => moneyIds.has(`${c.gateway}:${c.gateway_charge_id}`));
+    if (!backed) phantom.push(`order ${order.id} is paid without a gateway payment`);
+  }
+  for (const c of charges) {
+    if (c.status === 'succeeded' && !moneyIds.has(`${c.gateway}:${c.gateway_charge_id}`)) phantom.push(`charge ${c.id} succeeded without a gateway payment`);
+  }
+  const reverted = [...ledger.seenPaid].filter((id) => orderById.get(id)?.status !== 'paid').map((id) => `order ${id} was paid for the client, now ${orderById.get(id)?.status ?? 'missing'}`);
+
+  const answered = new Set(
+    (await rows<{ charge_id: string }>(db, "select distinct charge_id from gateway_calls where operation in ('create_charge', 'create_payment') and charge_id is not null")).map((r) => r.charge_id),
+  );
+  const recoveredAfterCrash = charges.filter((c) => c.status === 'succeeded' && !answered.has(c.id)).length;
+
+  const chargeCounts: Record<string, number> = {};
+  const failures: Record<string, number> = {};
+  for (const c of charges) {
+    chargeCounts[c.status] = (chargeCounts[c.status] ?? 0) + 1;
+    if (c.status === 'failed') failures[c.failure_code ?? 'none'] = (failures[c.failure_code ?? 'none'] ?? 0) + 1;
+  }
+  const descriptions = new Set<string>();
+  let duplicateOrders = 0;
+  for (const o of orders) {
+    if (o.description !== null && descriptions.has(o.description)) duplicateOrders++;
+    if (o.description !== null) descriptions.add(o.description);
+  }
+
+  const jobs = await auditJobs(db);
+  return {
+    gatewayCharges: money.length,
+    gatewayRecords: { culqi: culqiTotal, mercadopago: mpTotal },
+    paidOrders: paid.length,
+    orders: orders.length,
+    charges: chargeCounts,
+    failures,
+    duplicateOrders,
+    lost,
+    doubleCharges,
+    phantom,
+    reverted,
+    recoveredAfterCrash,
+    reconciledCharges: charges.filter((c) => c.reconcile_attempts > 0).length,
+    ...jobs,
+  };
+}
+
+/**
+ * No job is lost: nothing is `running` on a dead worker's lease, nothing due is left waiting, and
+ * every effect that was caused has its job — the webhook inbox writes the delivery and its job in
+ * one transaction, so each delivery that is not ignored must have its job (by dedupe key), and a
+ * delivery still `received` must have one that has not finished.
+ */
+async function auditJobs(db: Connection): Promise<Pick<AuditResult, 'jobs' | 'lostJobs' | 'webhooks'>> {
+  const byStatus: Record<string, number> = {};
+  const byType: Record<string, number> = {};
+  for (const r of await rows<{ status: string; type: string; n: number }>(db, 'select status, type, count(*) as n from jobs group by status, type')) {
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + Number(r.n);
+    byType[r.type] = (byType[r.type] ?? 0) + Number(r.n);
+  }
+  const dead = (await rows<{ id: string; type: string; attempts: number; last_error: string | null }>(db, "select id, type, attempts, last_error from jobs where status = 'dead'")).map(
+    (j) => `${j.id} ${j.type} after ${j.attempts} attempts: ${j.last_error ?? '(no error)'}`,
+  );
+  const state = await settleState(db);
+
+  const deliveries = await rows<{ id: string; gateway: string; event_key: string; status: string }>(db, 'select id, gateway, event_key, status from gateway_webhooks');
+  const jobsByKey = new Map(
+    (await rows<{ dedupe_key: string; status: string }>(db, "select dedupe_key, status from jobs where dedupe_key like 'webhook:%'")).map((j) => [j.dedupe_key, j.status]),
+  );
+  const webhooks: Record<string, number> = {};
+  const lostJobs: string[] = [];
+  for (const d of deliveries) {
+    webhooks[d.status] = (webhooks[d.status] ?? 0) + 1;
+    if (d.status === 'ignored') continue;
+    const job = jobsByKey.get(`webhook:${d.gateway}:${d.event_key}`);
+    if (job === undefined) lostJobs.push(`webhook delivery ${d.id} (${d.gateway} ${d.event_key}) has no job`);
+    else if (d.status === 'received' && job === 'succeeded') lostJobs.push(`webhook delivery ${d.id} is unprocessed but its job succeeded`);
+  }
+  // Deliveries left `unmatched` (the gateway id was unknown when they were processed: the answer to
+  // our POST was lost) whose payment reconciliation has since tied to a charge.
+  const [late] = await rows<{ n: number }>(
+    db,
+    "select count(*) as n from gateway_webhooks w join charges c on c.gateway = w.gateway and c.gateway_charge_id = w.resource_id where w.status = 'unmatched'",
+  );
+  webhooks.unmatched_now_known = Number(late?.n ?? 0);
+  return { jobs: { byStatus, byType, dead, expiredLeases: state.expiredLeases, overdue: state.overdueJobs }, lostJobs, webhooks };
+}
+
+export interface ReconciliationReportView {
+  matched: number;
+  missing_locally: unknown[];
+  missing_at_gateway: unknown[];
+  amount_mismatches: unknown[];
+  status_mismatches: unknown[];
+}
+
+export function discrepancies(report: ReconciliationReportView): number {
+  return report.missing_locally.length + report.missing_at_gateway.length + report.amount_mismatches.length + report.status_mismatches.length;
+}
