@@ -116,6 +116,25 @@ export class AppConfig {
     if (this.env === 'production' && this.sandbox.enabled) {
       throw new ConfigError(['SMARTPAY_SANDBOX: sandbox mode is never allowed with NODE_ENV=production; set gateway credentials']);
     }
+    if (this.env === 'production') this.requireGatewayCredentials();
+  }
+
+  /** Production charges for real: at least one gateway with both of its keys, and no half-configured one. */
+  private requireGatewayCredentials(): void {
+    const problems: string[] = [];
+    const pair = (secretName: string, secret: string | undefined, publicName: string, pub: string | undefined): boolean => {
+      if (secret && !pub) problems.push(`${publicName}: required with ${secretName}`);
+      if (pub && !secret) problems.push(`${secretName}: required with ${publicName}`);
+      return Boolean(secret && pub);
+    };
+    const culqi = pair('CULQI_SECRET_KEY', this.culqi.secretKey, 'CULQI_PUBLIC_KEY', this.culqi.publicKey);
+    const mercadopago = pair('MERCADOPAGO_ACCESS_TOKEN', this.mercadopago.accessToken, 'MERCADOPAGO_PUBLIC_KEY', this.mercadopago.publicKey);
+    if (!culqi && !mercadopago && problems.length === 0) {
+      problems.push(
+        'CULQI_SECRET_KEY: NODE_ENV=production needs the credentials of at least one gateway (CULQI_SECRET_KEY + CULQI_PUBLIC_KEY and/or MERCADOPAGO_ACCESS_TOKEN + MERCADOPAGO_PUBLIC_KEY)',
+      );
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
   }
 
   /** Key mode follows the deployment: sandbox or test credentials → sk_test_, live credentials → sk_live_. */

@@ -143,10 +143,13 @@ describe('npm start', () => {
     recordSecret(key);
     recordSecret(password);
     const port = await freePort();
-    // Production never runs the sandbox: SMARTPAY_SANDBOX=off stands in for real gateway credentials.
+    // Production needs real gateway credentials; these point at a closed port (this test never charges).
     const env = {
       NODE_ENV: 'production',
-      SMARTPAY_SANDBOX: 'off',
+      CULQI_SECRET_KEY: `sk_live_${randomBase62(24)}`,
+      CULQI_PUBLIC_KEY: `pk_live_${randomBase62(24)}`,
+      CULQI_API_URL: 'http://127.0.0.1:9/v2',
+      CULQI_SECURE_URL: 'http://127.0.0.1:9/v2',
       DATABASE_URL: db.url,
       PORT: String(port),
       SMARTPAY_BOOTSTRAP_API_KEY: key,

@@ -105,6 +105,14 @@ describe('configuration', () => {
   });
 
   describe('in production', () => {
+    it('refuses to start without the credentials of a gateway, or with half of them', () => {
+      expect(problems({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'off' })).toEqual([expect.stringMatching(/^CULQI_SECRET_KEY: .*at least one gateway/)]);
+      expect(problems({ NODE_ENV: 'production', CULQI_SECRET_KEY: 'sk_live_abc' })).toEqual([expect.stringMatching(/^CULQI_PUBLIC_KEY: required/)]);
+      expect(problems({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'off', MERCADOPAGO_PUBLIC_KEY: 'APP_USR-2' })).toEqual([
+        expect.stringMatching(/^MERCADOPAGO_ACCESS_TOKEN: required/),
+      ]);
+    });
+
     it('refuses sandbox mode, whether automatic or asked for', () => {
       expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^SMARTPAY_SANDBOX: /)]);
       expect(problems({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'on', CULQI_SECRET_KEY: 'sk_live_x' })).toEqual([
@@ -113,10 +121,13 @@ describe('configuration', () => {
     });
 
     it('runs with gateway credentials, and migrates only when told to', () => {
-      const config = loadConfig({ NODE_ENV: 'production', CULQI_SECRET_KEY: 'sk_live_abc' });
+      const config = loadConfig({ NODE_ENV: 'production', CULQI_SECRET_KEY: 'sk_live_abc', CULQI_PUBLIC_KEY: 'pk_live_abc' });
       expect(config.sandbox.enabled).toBe(false);
       expect(config.autoMigrate).toBe(false);
-      expect(loadConfig({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'off', SMARTPAY_AUTO_MIGRATE: 'true' }).autoMigrate).toBe(true);
+      expect(
+        loadConfig({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'off', SMARTPAY_AUTO_MIGRATE: 'true', MERCADOPAGO_ACCESS_TOKEN: 'APP_USR-1', MERCADOPAGO_PUBLIC_KEY: 'APP_USR-2' })
+          .autoMigrate,
+      ).toBe(true);
       expect(loadConfig({ SMARTPAY_AUTO_MIGRATE: 'false' }).autoMigrate).toBe(false);
     });
   });
