@@ -9,6 +9,9 @@ import { JobQueue } from '../jobs/job-queue';
 import { newId } from '../common/ids';
 import { RECONCILE_RUN_JOB } from '../reconciliation/pending-charges.reconciler';
 import { ReconciliationRun } from '../reconciliation/reconciliation-run.entity';
+import { ReconciliationReportService } from '../reconciliation/reconciliation-report.service';
+import type { PinoLogger } from 'nestjs-pino';
+import { cliGatewayRegistry } from './cli-gateways';
 import { expectArgs, type ParsedArgs } from './cli-args';
 import type { CliDatabase } from './cli-database';
 import { CliError } from './cli-error';
@@ -123,7 +126,8 @@ const jobsRetry: Command = async (args, env) => {
  * mode, the simulators), so the CLI only needs the database.
  */
 const reconcile: Command = async (args, env) => {
-  expectArgs(args, []);
+  expectArgs(args, [], ['from', 'to']);
+  if (args.options.has('from') || args.options.has('to')) return reconciliationReport(args, env);
   return env.withDatabase(async (db) => {
     const em = db.orm.em.fork();
     const clock = new Clock();
@@ -136,6 +140,20 @@ const reconcile: Command = async (args, env) => {
     return { run_id: runId, status: 'queued', note: 'executed by the job workers of the running SmartPay instances' };
   });
 };
+
+/** `reconcile --from <ISO> --to <ISO>`: the discrepancy report over every app, read from the gateways now. */
+async function reconciliationReport(args: ParsedArgs, env: Parameters<Command>[1]) {
+  const from = new Date(args.options.get('from') ?? '');
+  const to = new Date(args.options.get('to') ?? '');
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from) {
+    throw new CliError('usage: reconcile --from <ISO 8601> --to <ISO 8601> (to after from)');
+  }
+  const registry = await cliGatewayRegistry(env.config);
+  return env.withDatabase(async (db) => {
+    const logger = { setContext: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as PinoLogger;
+    return new ReconciliationReportService(db.orm.em.fork(), new Clock(), registry, logger).report(null, from, to);
+  });
+}
 
 /** Every command that works on the database, by name. */
 export const COMMANDS: Record<string, Command> = {

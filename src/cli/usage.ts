@@ -14,7 +14,10 @@ Commands:
                                            list background jobs, newest first (default: every status, 100);
                                            prints a JSON array
   jobs:retry <id>                          queue a dead job again (attempts reset, due now)
-  reconcile                                not available yet
+  reconcile                                queue a reconciliation run of every app's pending charges (the running
+                                           servers' workers execute it); prints { "run_id", "status" }
+  reconcile --from <ISO> --to <ISO>        the discrepancy report of that period over every app, read from the
+                                           gateways now (live credentials, or SMARTPAY_SANDBOX_URL)
   help                                     show this text
 
 Results are printed as JSON on stdout; errors go to stderr with exit status 1.

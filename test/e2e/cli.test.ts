@@ -10,7 +10,7 @@ import { randomBase62, verifyPassword } from '../../src/common/secrets';
 import { loadConfig } from '../../src/config/app-config';
 import { MYSQL_MIGRATIONS } from '../../src/database/migrations/mysql';
 import { SQLITE_MIGRATIONS } from '../../src/database/migrations/sqlite';
-import { run, shellEnv, sleep, type RunResult } from '../support/child-process';
+import { run, Running, shellEnv, sleep, type RunResult } from '../support/child-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { LOG_DIR, recordSecret, TEST_DB } from '../support/test-env';
 
@@ -207,6 +207,25 @@ describe('command line (npm run smartpay)', () => {
     // A server of this suite shares the database, so its worker may already have run the job.
     const listed = (await cliJson(['jobs:list', '--limit', '1000'])) as unknown as { type: string; payload: { runId: string } }[];
     expect(listed.filter((j) => j.type === 'reconciliation.run' && j.payload.runId === out.run_id)).toHaveLength(1);
+  });
+
+  it('reconcile --from --to prints the discrepancy report read from a standalone sandbox', async () => {
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    // Sandbox mode without a standalone sandbox: the simulators are out of the CLI's reach.
+    const refused = await cli(['reconcile', '--from', from, '--to', to]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('SMARTPAY_SANDBOX_URL');
+    const sandbox = Running.start(process.execPath, ['dist/sandbox/main.js'], { cwd: ROOT, env: shellEnv({ SANDBOX_CONTROL_PORT: '0' }) });
+    try {
+      const match = await sandbox.waitForStdout(/"control_url": "([^"]+)"/, 10_000);
+      const report = await cliJson(['reconcile', '--from', from, '--to', to], { SMARTPAY_SANDBOX_URL: match[1]! });
+      expect(report).toMatchObject({ object: 'reconciliation_report', matched: 0, missing_locally: [], missing_at_gateway: [], amount_mismatches: [], status_mismatches: [] });
+      const bad = await cli(['reconcile', '--from', to, '--to', from], { SMARTPAY_SANDBOX_URL: match[1]! });
+      expect(bad.code).toBe(1);
+    } finally {
+      await sandbox.stop();
+    }
   });
 
   it('an unknown or missing command prints the usage on stderr and exits 1; help exits 0', async () => {
