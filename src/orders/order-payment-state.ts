@@ -15,15 +15,17 @@ export class OrderPaymentState {
    * Claims the order for one charge attempt (single flight): pending (or requires_action when the
    * earlier attempt can no longer complete) → processing. Throws the 409 that explains a refusal.
    */
-  async begin(em: EntityManager, appId: string, orderId: string, now: Date, allowFromRequiresAction: boolean): Promise<Order> {
+  async begin(em: EntityManager, appId: string, orderId: string, now: Date, allowFromRequiresAction: boolean): Promise<void> {
     const from: OrderStatus[] = allowFromRequiresAction ? ['pending', 'requires_action'] : ['pending'];
     const claimed = await em.nativeUpdate(
       Order,
       { id: orderId, appId, status: { $in: from }, expiresAt: { $gt: now } },
       { status: 'processing', updatedAt: now },
     );
+    if (claimed === 1) return;
+    // Refused: read the order only now, to say why (the winning path needs no second query). Read on
+    // the caller's transaction: SQLite has one connection, which that transaction holds.
     const order = await em.findOneOrFail(Order, { id: orderId, appId }, { refresh: true });
-    if (claimed === 1) return order;
     throw refusal(order, now);
   }
 
