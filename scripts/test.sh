@@ -38,6 +38,9 @@ else
   echo "SKIPPED: contract tests against the real Culqi / Mercado Pago test environments — set CULQI_TEST_PUBLIC_KEY + CULQI_TEST_SECRET_KEY and/or MERCADOPAGO_TEST_PUBLIC_KEY + MERCADOPAGO_TEST_ACCESS_TOKEN to run them."
 fi
 
+step "benchmark smoke (pipeline only, about 15 s, no assertions on numbers)"
+node bench/run.mjs --smoke || status=1
+
 step "no secrets in the logs of this run"
 VITEST_SUITE=leaks npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/leaks.json || status=1
 
