@@ -86,18 +86,20 @@ describe('reconciliation of pending charges', () => {
   it('Mercado Pago timeouts on every retry → pending, then found by external_reference → succeeded', async () => {
     const orderId = await order(1050);
     const token = await mercadoPagoCardToken(info, 'APRO');
-    await injectFault(info, 'mercadopago', { mode: 'timeout', latency_ms: 1500, count: 3 });
+    // More timeouts than the adapter's attempts, so every retry of the POST certainly times out; the
+    // fault is cleared once the charge is pending, so the lookups that follow get answers.
+    await injectFault(info, 'mercadopago', { mode: 'timeout', latency_ms: 1500, count: 50 });
     // payment_method_id given, as MercadoPago.js returns it: the first call is the payment POST itself.
     const res = await t.http
       .post(`/v1/orders/${orderId}/charges`)
       .set(bearer(t.apiKey))
       .send({ gateway: 'mercadopago', source: { type: 'card_token', token, payment_method_id: 'visa' } });
     expect(res.body.status).toBe('pending');
+    await clearFault(info, 'mercadopago');
     const settled = await until(() => getCharge(res.body.id), (c) => c.status !== 'pending');
     expect(settled.status).toBe('succeeded');
     expect(await mercadoPagoPaymentsFor(info, res.body.id)).toHaveLength(1);
     expect((await getOrder(orderId)).status).toBe('paid');
-    await clearFault(info, 'mercadopago');
   });
 
   it('an abandoned Mercado Pago challenge is looked at again until the gateway cancels it; the order becomes payable', async () => {
