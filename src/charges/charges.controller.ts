@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { ApiKeyAuth, Caller } from '../common/auth/caller.decorator';
 import { ApiIdempotent, ApiJsonBody, ApiJsonResponse, ApiListResponse, ApiProblems } from '../common/docs/api-docs.decorators';
+import { Idempotency, type IdempotencyScope } from '../common/idempotency/idempotency-scope';
 import { ZodValidationPipe } from '../common/validation/zod-validation.pipe';
 import { authenticateSchema, chargeObjectSchema, createChargeSchema, type AuthenticateInput, type CreateChargeInput } from './charge.schemas';
 import { ChargesService } from './charges.service';
@@ -37,8 +38,13 @@ export class ChargesController {
   @ApiJsonResponse(201, chargeObjectSchema, 'The attempt and its outcome')
   @ApiIdempotent()
   @ApiProblems('validation_error', 'gateway_required', 'gateway_not_supported', 'resource_not_found', 'order_processing', 'order_already_paid', 'order_not_payable', 'payment_method_unusable', 'card_data_not_allowed')
-  create(@Caller() caller: AuthedCaller, @Param('id') id: string, @Body(new ZodValidationPipe(createChargeSchema)) body: CreateChargeInput) {
-    return this.charges.create(caller, id, body);
+  create(
+    @Caller() caller: AuthedCaller,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(createChargeSchema)) body: CreateChargeInput,
+    @Idempotency() scope: IdempotencyScope | null,
+  ) {
+    return this.charges.create(caller, id, body, scope);
   }
 
   @Post('charges/:id/authenticate')

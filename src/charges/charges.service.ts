@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/errors/api-error';
-import { isId, newId } from '../common/ids';
+import { isId } from '../common/ids';
+import { type IdempotencyScope, scopedId } from '../common/idempotency/idempotency-scope';
 import { AppConfig, type GatewayId } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
 import { WebhookUrls } from '../gateway-webhooks/webhook-urls';
@@ -58,7 +59,14 @@ export class ChargesService {
   /** When reconciliation first looks at a charge left pending or awaiting 3-D Secure. */
   private readonly firstLookupMs: number;
 
-  async create(caller: AuthedCaller, orderId: string, input: CreateChargeInput): Promise<ChargeObject> {
+  async create(caller: AuthedCaller, orderId: string, input: CreateChargeInput, scope: IdempotencyScope | null = null): Promise<ChargeObject> {
+    const chargeId = scopedId('charge', scope);
+    if (scope) {
+      // A retry of an Idempotency-Key whose first attempt started this charge and then died: its outcome
+      // is whatever that attempt (and reconciliation) made of it, never a second attempt.
+      const started = await this.em.fork().findOne(Charge, { id: chargeId, appId: caller.appId });
+      if (started) return presentCharge(started);
+    }
     const order = await this.orders.load(caller, orderId);
     const plan = await this.plan(caller, order, input);
     const email = input.email ?? (order.customerId ? (await this.customers.load(caller, order.customerId)).email : undefined);
@@ -71,7 +79,7 @@ export class ChargesService {
 
     const charge = new Charge();
     Object.assign(charge, {
-      id: newId('charge'),
+      id: chargeId,
       appId: caller.appId,
       orderId: order.id,
       status: 'pending',

@@ -3,6 +3,7 @@ import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { ApiKeyAuth, Caller } from '../common/auth/caller.decorator';
 import { ApiIdempotent, ApiJsonBody, ApiJsonResponse, ApiListResponse, ApiProblems, ApiQueryFrom } from '../common/docs/api-docs.decorators';
+import { Idempotency, type IdempotencyScope } from '../common/idempotency/idempotency-scope';
 import { ZodValidationPipe } from '../common/validation/zod-validation.pipe';
 import { listCustomerOrdersSchema } from '../customers/customer.schemas';
 import {
@@ -30,8 +31,12 @@ export class OrdersController {
   @ApiJsonResponse(201, orderObjectSchema, 'The new order')
   @ApiIdempotent()
   @ApiProblems('validation_error', 'invalid_json', 'card_data_not_allowed', 'unknown_credit_package', 'resource_not_found', 'duplicate_reference')
-  create(@Caller() caller: AuthedCaller, @Body(new ZodValidationPipe(createOrderSchema)) body: CreateOrderInput) {
-    return this.orders.create(caller, body);
+  create(
+    @Caller() caller: AuthedCaller,
+    @Body(new ZodValidationPipe(createOrderSchema)) body: CreateOrderInput,
+    @Idempotency() scope: IdempotencyScope | null,
+  ) {
+    return this.orders.create(caller, body, scope);
   }
 
   @Get('orders')

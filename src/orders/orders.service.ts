@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/errors/api-error';
-import { isId, newId } from '../common/ids';
+import { isId } from '../common/ids';
+import { type IdempotencyScope, scopedId } from '../common/idempotency/idempotency-scope';
 import { assertMinorUnits } from '../common/money';
 import { decodeCursor, toPage, type ListPage } from '../common/pagination/cursor-page';
 import { AppConfig } from '../config/app-config';
@@ -30,7 +31,7 @@ export class OrdersService {
     private readonly latestCharges: LatestChargeLookup,
   ) {}
 
-  async create(caller: AuthedCaller, input: CreateOrderInput): Promise<OrderObject> {
+  async create(caller: AuthedCaller, input: CreateOrderInput, scope: IdempotencyScope | null = null): Promise<OrderObject> {
     const now = this.clock.now();
     const { amount, items } = this.priceOf(input);
     const expiresAt = this.expiryOf(input.expires_at, now);
@@ -45,7 +46,7 @@ export class OrdersService {
     const order = this.em.create(
       Order,
       {
-        id: newId('order'),
+        id: scopedId('order', scope),
         appId: caller.appId,
         status: 'pending',
         amount: assertMinorUnits(amount),
@@ -71,6 +72,9 @@ export class OrdersService {
     try {
       await this.em.insert(Order, order);
     } catch (err) {
+      // A retry of an Idempotency-Key whose first attempt committed this order and then died.
+      const committed = scope && err instanceof UniqueConstraintViolationException ? await this.em.fork().findOne(Order, { id: order.id, appId: caller.appId }) : null;
+      if (committed) return this.present(committed, new Map());
       if (err instanceof UniqueConstraintViolationException && input.reference !== undefined) {
         const existing = await this.em.fork().findOne(Order, { appId: caller.appId, reference: input.reference }, { fields: ['id'] });
         throw new ApiError('duplicate_reference', `Order ${existing?.id ?? '(unknown)'} already has reference "${input.reference}"`, {

@@ -11,6 +11,7 @@ import { problemBody, toApiError } from '../errors/problem';
 import { requestIdFor } from '../http/request-id';
 import { sha256Hex } from '../secrets';
 import { IdempotencyService } from './idempotency.service';
+import type { ScopedRequest } from './idempotency-scope';
 import { StoredResponse } from './stored-response';
 
 const PRINTABLE_KEY = /^[\x20-\x7e]{1,255}$/;
@@ -42,6 +43,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.idempotency.begin(req.auth.appId, key, fingerprint)).pipe(
       mergeMap((outcome) => {
         if (outcome.kind === 'replay') throw new StoredResponse(outcome.status, outcome.body);
+        (req as AuthedRequest & ScopedRequest).idempotency = { recordId: outcome.recordId, createdAt: outcome.createdAt };
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
             await this.idempotency.complete(outcome.recordId, successStatus, JSON.stringify(body));

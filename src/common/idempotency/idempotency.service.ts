@@ -8,7 +8,7 @@ import { sha256Hex } from '../secrets';
 import { IdempotencyRecord } from './idempotency-record.entity';
 
 export type BeginOutcome =
-  | { kind: 'execute'; recordId: string }
+  | { kind: 'execute'; recordId: string; createdAt: Date }
   | { kind: 'replay'; status: number; body: string };
 
 /**
@@ -44,7 +44,7 @@ export class IdempotencyService {
         createdAt: now,
         expiresAt: new Date(now.getTime() + ttlMs),
       });
-      return { kind: 'execute', recordId: id };
+      return { kind: 'execute', recordId: id, createdAt: now };
     } catch (err) {
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
     }
@@ -67,7 +67,7 @@ export class IdempotencyService {
           expiresAt: new Date(now.getTime() + ttlMs),
         },
       );
-      if (taken === 1) return { kind: 'execute', recordId: existing.id };
+      if (taken === 1) return { kind: 'execute', recordId: existing.id, createdAt: now };
       throw new ApiError('idempotency_request_in_progress');
     }
     if (existing.fingerprint !== fingerprint) {
@@ -84,7 +84,8 @@ export class IdempotencyService {
       { id: existing.id, state: 'in_progress', lockedUntil: { $lte: now } },
       { lockedUntil: new Date(now.getTime() + leaseMs) },
     );
-    if (taken === 1) return { kind: 'execute', recordId: existing.id };
+    // The same use of the key as the request that died: same createdAt, so the same resource ids.
+    if (taken === 1) return { kind: 'execute', recordId: existing.id, createdAt: existing.createdAt };
     throw new ApiError('idempotency_request_in_progress');
   }
 

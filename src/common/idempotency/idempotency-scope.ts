@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { encodeTime } from 'ulid';
+import { ID_PREFIXES, type IdKind, newId } from '../ids';
+
+/** The Idempotency-Key record a request executes under (absent without the header). */
+export interface IdempotencyScope {
+  recordId: string;
+  /** When this use of the key began; a key reused after its retention gets a new one. */
+  createdAt: Date;
+}
+
+export type ScopedRequest = { idempotency?: IdempotencyScope };
+
+/** The current request's idempotency scope, or null. */
+export const Idempotency = createParamDecorator((_: unknown, ctx: ExecutionContext): IdempotencyScope | null => {
+  return ctx.switchToHttp().getRequest<ScopedRequest>().idempotency ?? null;
+});
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The id of the resource a request creates. Under an Idempotency-Key it is derived from the key's
+ * record, so a retry that runs again after the first attempt died (its lease expired before its answer
+ * was stored) creates nothing new: it finds what the first attempt committed under the same id.
+ */
+export function scopedId(kind: IdKind, scope: IdempotencyScope | null): string {
+  if (!scope) return newId(kind);
+  const digest = createHash('sha256').update(`${kind}:${scope.recordId}:${scope.createdAt.getTime()}`).digest();
+  let body = '';
+  for (let i = 0; i < 16; i++) body += CROCKFORD[digest[i]! % 32];
+  return `${ID_PREFIXES[kind]}_${encodeTime(scope.createdAt.getTime(), 10)}${body}`;
+}
