@@ -3,8 +3,6 @@ import type { ChargeOutcome } from '../gateways/payment-gateway.port';
 import type { OrderPaymentState } from '../orders/order-payment-state';
 import type { Charge } from './charge.entity';
 
-/** How long after a pending attempt reconciliation first looks it up. */
-export const FIRST_RECONCILE_DELAY_MS = 60_000;
 
 /**
  * Copies a gateway outcome onto the charge row (in memory; the caller commits it together with
@@ -14,7 +12,8 @@ export function applyOutcomeToCharge(
   charge: Charge,
   outcome: ChargeOutcome,
   now: Date,
-  firstLookupMs: number = FIRST_RECONCILE_DELAY_MS,
+  /** When reconciliation first looks at a charge left open (RECONCILE_SCHEDULE's first delay). */
+  firstLookupMs: number,
 ): 'paid' | 'release' | 'requires_action' | 'keep_processing' {
   charge.updatedAt = now;
   charge.processingMs = now.getTime() - charge.attemptedAt.getTime();

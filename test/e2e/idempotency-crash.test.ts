@@ -2,15 +2,13 @@ import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChargesService } from '../../src/charges/charges.service';
 import { createChargeSchema } from '../../src/charges/charge.schemas';
-import { canonicalJson } from '../../src/common/canonical-json';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
-import { sha256Hex } from '../../src/common/secrets';
+import { requestFingerprint } from '../../src/common/idempotency/request-fingerprint';
 import { createOrderSchema } from '../../src/orders/order.schemas';
 import { OrdersService } from '../../src/orders/orders.service';
 import { culqiCardToken, culqiChargesFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 
-const fingerprintOf = (method: string, path: string, body: unknown) => sha256Hex(`${method} ${path}\n${canonicalJson(body)}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -28,7 +26,7 @@ describe('Idempotency-Key retries after the first attempt died', () => {
   afterAll(async () => t.close());
 
   const diedAfterCommit = async <T>(key: string, path: string, body: unknown, effect: (scope: { recordId: string; createdAt: Date }) => Promise<T>) => {
-    const outcome = await t.app.get(IdempotencyService).begin(t.appId, key, fingerprintOf('POST', path, body));
+    const outcome = await t.app.get(IdempotencyService).begin(t.appId, key, requestFingerprint('POST', path, body));
     if (outcome.kind !== 'execute') throw new Error('expected to execute');
     return RequestContext.create(t.app.get(MikroORM).em, () => effect({ recordId: outcome.recordId, createdAt: outcome.createdAt }));
   };

@@ -1,8 +1,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/common/canonical-json';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
-import { sha256Hex } from '../../src/common/secrets';
+import { requestFingerprint } from '../../src/common/idempotency/request-fingerprint';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { TEST_DB } from '../support/test-env';
 
@@ -250,8 +249,6 @@ describe('Idempotency-Key', () => {
   });
 });
 
-/** The fingerprint IdempotencyInterceptor computes for a request (method + path + canonical body). */
-const fingerprintOf = (method: string, path: string, body: unknown) => sha256Hex(`${method} ${path}\n${canonicalJson(body)}`);
 
 describe('Idempotency-Key lease (IDEMPOTENCY_LEASE=1s)', () => {
   let t: TestApp;
@@ -265,7 +262,7 @@ describe('Idempotency-Key lease (IDEMPOTENCY_LEASE=1s)', () => {
     const key = 'died-mid-request';
     const body = { amount: 700, currency: 'PEN' };
     // Simulates a process killed mid-request: the record is begun and never completed.
-    const outcome = await t.app.get(IdempotencyService).begin(t.appId, key, fingerprintOf('POST', '/v1/orders', body));
+    const outcome = await t.app.get(IdempotencyService).begin(t.appId, key, requestFingerprint('POST', '/v1/orders', body));
     expect(outcome.kind).toBe('execute');
     const begunAt = Date.now();
 

@@ -4,13 +4,12 @@ import { Reflector } from '@nestjs/core';
 import { from, type Observable, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import type { AuthedRequest } from '../auth/api-key.guard';
-import { canonicalJson } from '../canonical-json';
 import { ApiError } from '../errors/api-error';
 import { PRE_EFFECT_CODES } from '../errors/error-codes';
 import { problemBody, toApiError } from '../errors/problem';
 import { requestIdFor } from '../http/request-id';
-import { sha256Hex } from '../secrets';
 import { IdempotencyService } from './idempotency.service';
+import { requestFingerprint } from './request-fingerprint';
 import type { ScopedRequest } from './idempotency-scope';
 import { StoredResponse } from './stored-response';
 
@@ -35,7 +34,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         () => ApiError.validation([{ param: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }]),
       );
     }
-    const fingerprint = sha256Hex(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`);
+    const fingerprint = requestFingerprint(req.method, req.originalUrl, req.body);
     const successStatus = this.successStatus(context, req.method);
     const res = context.switchToHttp().getResponse<import('express').Response>();
     const requestId = requestIdFor(req, res);
