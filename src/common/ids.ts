@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 /** Resource id prefixes of the public contract (api.md, "ids"). */
@@ -24,8 +25,24 @@ export const ID_PREFIXES = {
 
 export type IdKind = keyof typeof ID_PREFIXES;
 
+/**
+ * Cryptographic random bytes for ulid, drawn from a pooled buffer. ulid's default source asks the
+ * kernel for one byte per character (16 calls per id, several ids per payment — 2 % of the CPU
+ * of a payment under load); one fill per 4 KiB gives the same bytes at a fraction of the cost.
+ * Like the default, each character uses one byte scaled to [0, 1): uniform over the 32 symbols.
+ */
+const pool = Buffer.alloc(4096);
+let poolIndex = pool.length;
+export function pooledRandom(): number {
+  if (poolIndex === pool.length) {
+    randomFillSync(pool);
+    poolIndex = 0;
+  }
+  return pool[poolIndex++]! / 256;
+}
+
 // Monotonic within this process, so ids made in the same millisecond still sort in creation order.
-const nextUlid = monotonicFactory();
+const nextUlid = monotonicFactory(pooledRandom);
 
 /** A new prefixed, time-sortable, unguessable id (`ord_01J…`). */
 export function newId(kind: IdKind): string {
