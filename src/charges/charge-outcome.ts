@@ -1,8 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { SqlSession, SqlValue } from '../database/sql-session';
 import type { ChargeOutcome } from '../gateways/payment-gateway.port';
 import type { OrderPaymentState } from '../orders/order-payment-state';
-import type { Charge } from './charge.entity';
-
+import type { Charge, ChargeStatus } from './charge.entity';
 
 /**
  * Copies a gateway outcome onto the charge row (in memory; the caller commits it together with
@@ -79,32 +78,44 @@ function clearFailure(charge: Charge): void {
   charge.gatewayCode = null;
 }
 
-/** The columns an outcome changes, for the conditional UPDATE that commits it. */
-export function outcomeColumns(charge: Charge, now: Date) {
-  return {
-    status: charge.status,
-    gateway: charge.gateway,
-    gatewayChargeId: charge.gatewayChargeId,
-    cardBrand: charge.cardBrand,
-    cardLast4: charge.cardLast4,
-    cardExpMonth: charge.cardExpMonth,
-    cardExpYear: charge.cardExpYear,
-    failureCode: charge.failureCode,
-    declineCode: charge.declineCode,
-    failureMessage: charge.failureMessage,
-    gatewayCode: charge.gatewayCode,
-    nextAction: charge.nextAction,
-    routing: charge.routing,
-    sourceToken: charge.sourceToken,
-    processingMs: charge.processingMs,
-    nextReconcileAt: charge.nextReconcileAt,
-    updatedAt: now,
-  };
+const OUTCOME_SET =
+  'status = ?, gateway = ?, gateway_charge_id = ?, card_brand = ?, card_last4 = ?, card_exp_month = ?, card_exp_year = ?, failure_code = ?, ' +
+  'decline_code = ?, failure_message = ?, gateway_code = ?, next_action = ?, routing = ?, source_token = ?, processing_ms = ?, next_reconcile_at = ?, updated_at = ?';
+
+/**
+ * Writes the outcome columns of `charge` only if the stored charge is still `observed` (the state
+ * read or written before the gateway call): a webhook or reconciliation may have settled it
+ * meanwhile, and its truth must not be overwritten by a staler answer. True when this write won.
+ */
+export async function writeOutcome(s: SqlSession, charge: Charge, observed: ChargeStatus, now: Date, reconcileAttempts?: number): Promise<boolean> {
+  const params: SqlValue[] = [
+    charge.status,
+    charge.gateway,
+    charge.gatewayChargeId,
+    charge.cardBrand,
+    charge.cardLast4,
+    charge.cardExpMonth,
+    charge.cardExpYear,
+    charge.failureCode,
+    charge.declineCode,
+    charge.failureMessage,
+    charge.gatewayCode,
+    charge.nextAction === null ? null : JSON.stringify(charge.nextAction),
+    JSON.stringify(charge.routing),
+    charge.sourceToken,
+    charge.processingMs,
+    charge.nextReconcileAt,
+    now,
+  ];
+  const attempts = reconcileAttempts === undefined ? '' : ', reconcile_attempts = ?';
+  if (reconcileAttempts !== undefined) params.push(reconcileAttempts);
+  params.push(charge.id, observed);
+  return (await s.run(`update charges set ${OUTCOME_SET}${attempts} where id = ? and status = ?`, params)) === 1;
 }
 
 /** Moves the order as the charge's outcome requires, in the caller's transaction. */
 export async function applyOrderEffect(
-  tx: EntityManager,
+  s: SqlSession,
   orderState: OrderPaymentState,
   effect: ReturnType<typeof applyOutcomeToCharge>,
   charge: Charge,
@@ -112,16 +123,16 @@ export async function applyOrderEffect(
 ): Promise<void> {
   switch (effect) {
     case 'paid':
-      await orderState.markPaid(tx, charge.orderId, charge.gateway, charge.id, now);
+      await orderState.markPaid(s, charge.orderId, charge.gateway, charge.id, now);
       break;
     case 'release':
-      await orderState.release(tx, charge.orderId, charge.id, now);
+      await orderState.release(s, charge.orderId, charge.id, now);
       break;
     case 'requires_action':
-      await orderState.markRequiresAction(tx, charge.orderId, charge.gateway, charge.id, now);
+      await orderState.markRequiresAction(s, charge.orderId, charge.gateway, charge.id, now);
       break;
     case 'keep_processing':
-      await orderState.keepProcessing(tx, charge.orderId, charge.gateway, charge.id, now);
+      await orderState.keepProcessing(s, charge.orderId, charge.gateway, charge.id, now);
       break;
   }
 }

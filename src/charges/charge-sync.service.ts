@@ -3,12 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig, type GatewayId } from '../config/app-config';
 import { GatewayRegistry } from '../gateways/gateway-registry';
-import { persistCalls } from '../gateways/http/gateway-call.writer';
+import { SqlRunner } from '../database/sql-runner';
+import { GatewayCallWriter } from '../gateways/http/gateway-call.writer';
 import type { CallContext, ChargeOutcome, LookupOutcome } from '../gateways/payment-gateway.port';
 import { Order } from '../orders/order.entity';
 import { OrderPaymentState } from '../orders/order-payment-state';
 import { Charge, type ChargeStatus } from './charge.entity';
-import { applyOrderEffect, applyOutcomeToCharge, outcomeColumns } from './charge-outcome';
+import { applyOrderEffect, applyOutcomeToCharge, writeOutcome } from './charge-outcome';
 import { ReconcileSchedule } from './reconcile-schedule';
 
 export type SyncResult =
@@ -34,9 +35,11 @@ export class ChargeSyncService {
 
   constructor(
     private readonly em: EntityManager,
+    private readonly sql: SqlRunner,
     private readonly clock: Clock,
     private readonly registry: GatewayRegistry,
     private readonly orderState: OrderPaymentState,
+    private readonly callLog: GatewayCallWriter,
     config: AppConfig,
   ) {
     this.schedule = new ReconcileSchedule(config.reconcileSchedule);
@@ -108,10 +111,10 @@ export class ChargeSyncService {
   /** Writes the new state only if the charge is still as observed; the order follows in the same transaction. */
   private async commit(charge: Charge, observed: ChargeStatus, outcome: ChargeOutcome, ctx: CallContext, now: Date): Promise<SyncResult> {
     const effect = applyOutcomeToCharge(charge, outcome, now, this.schedule.first);
-    const won = await this.em.fork().transactional(async (tx) => {
-      const changed = await tx.nativeUpdate(Charge, { id: charge.id, status: observed }, { ...outcomeColumns(charge, now), reconcileAttempts: charge.reconcileAttempts + 1 });
-      await persistCalls(tx, ctx);
-      if (changed !== 1) return false;
+    const won = await this.sql.transaction(async (tx) => {
+      const changed = await writeOutcome(tx, charge, observed, now, charge.reconcileAttempts + 1);
+      await this.callLog.persist(tx, ctx);
+      if (!changed) return false;
       await applyOrderEffect(tx, this.orderState, effect, charge, now);
       return true;
     });
@@ -122,25 +125,30 @@ export class ChargeSyncService {
   /** After success, Mercado Pago may report the payment refunded or disputed at the gateway. */
   private async applyAfterSuccess(charge: Charge, truth: Truth, ctx: CallContext, now: Date): Promise<void> {
     const raw = truth.gatewayStatus?.status;
-    await this.em.fork().transactional(async (tx) => {
-      await persistCalls(tx, ctx);
-      if (raw === 'charged_back' || raw === 'in_mediation') {
-        await tx.nativeUpdate(Order, { id: charge.orderId, status: { $in: ['paid', 'partially_refunded'] } }, { status: 'disputed', updatedAt: now });
-      } else if (raw === 'refunded') {
-        await tx.nativeUpdate(Order, { id: charge.orderId, status: { $in: ['paid', 'partially_refunded'] } }, { status: 'refunded', updatedAt: now });
+    const settled = raw === 'charged_back' || raw === 'in_mediation' ? 'disputed' : raw === 'refunded' ? 'refunded' : null;
+    await this.sql.transaction(async (tx) => {
+      await this.callLog.persist(tx, ctx);
+      if (settled) {
+        await tx.run("update orders set status = ?, updated_at = ? where id = ? and status in ('paid', 'partially_refunded')", [settled, now, charge.orderId]);
       }
     });
   }
 
   private async reschedule(charge: Charge, observed: ChargeStatus, ctx: CallContext, now: Date): Promise<void> {
     const next = this.schedule.nextAt(charge.attemptedAt, charge.reconcileAttempts + 1, now);
-    await this.em.fork().transactional(async (tx) => {
-      await persistCalls(tx, ctx);
-      await tx.nativeUpdate(Charge, { id: charge.id, status: observed }, { reconcileAttempts: charge.reconcileAttempts + 1, nextReconcileAt: next, updatedAt: now });
+    await this.sql.transaction(async (tx) => {
+      await this.callLog.persist(tx, ctx);
+      await tx.run('update charges set reconcile_attempts = ?, next_reconcile_at = ?, updated_at = ? where id = ? and status = ?', [
+        charge.reconcileAttempts + 1,
+        next,
+        now,
+        charge.id,
+        observed,
+      ]);
     });
   }
 
   private async saveCalls(ctx: CallContext): Promise<void> {
-    if (ctx.calls.length > 0) await this.em.fork().transactional((tx) => persistCalls(tx, ctx));
+    if (ctx.calls.length > 0) await this.sql.transaction((tx) => this.callLog.persist(tx, ctx));
   }
 }

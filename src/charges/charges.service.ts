@@ -7,10 +7,12 @@ import { isId } from '../common/ids';
 import { type IdempotencyScope, scopedId } from '../common/idempotency/idempotency-scope';
 import { AppConfig, type GatewayId } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
+import { EntityRows } from '../database/entity-rows';
+import { SqlRunner } from '../database/sql-runner';
 import { WebhookUrls } from '../gateway-webhooks/webhook-urls';
 import { GatewayRegistry } from '../gateways/gateway-registry';
 import { GatewayCall } from '../gateways/http/gateway-call.entity';
-import { persistCalls } from '../gateways/http/gateway-call.writer';
+import { GatewayCallWriter } from '../gateways/http/gateway-call.writer';
 import type { CallContext, ChargeOutcome, ChargeRequest, ChargeSource } from '../gateways/payment-gateway.port';
 import { RoutingService } from '../gateways/routing.service';
 import type { Order } from '../orders/order.entity';
@@ -18,7 +20,7 @@ import { OrderPaymentState } from '../orders/order-payment-state';
 import { OrdersService } from '../orders/orders.service';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { Charge, type RoutingStep } from './charge.entity';
-import { applyOrderEffect, applyOutcomeToCharge, outcomeColumns } from './charge-outcome';
+import { applyOrderEffect, applyOutcomeToCharge, writeOutcome } from './charge-outcome';
 import { ReconcileSchedule } from './reconcile-schedule';
 import { presentCharge, presentGatewayCall, type ChargeObject } from './charge.presenter';
 import type { AuthenticateInput, CreateChargeInput } from './charge.schemas';
@@ -43,6 +45,9 @@ interface Plan {
 export class ChargesService {
   constructor(
     private readonly em: EntityManager,
+    private readonly sql: SqlRunner,
+    private readonly rows: EntityRows,
+    private readonly callLog: GatewayCallWriter,
     private readonly clock: Clock,
     private readonly orders: OrdersService,
     private readonly orderState: OrderPaymentState,
@@ -64,7 +69,7 @@ export class ChargesService {
     if (scope) {
       // A retry of an Idempotency-Key whose first attempt started this charge and then died: its outcome
       // is whatever that attempt (and reconciliation) made of it, never a second attempt.
-      const started = await this.em.fork().findOne(Charge, { id: chargeId, appId: caller.appId });
+      const [started] = await this.rows.select(this.sql, Charge, 'id = ? and app_id = ?', [chargeId, caller.appId]);
       if (started) return presentCharge(started);
     }
     const order = await this.orders.load(caller, orderId);
@@ -73,7 +78,7 @@ export class ChargesService {
     if (!email) throw ApiError.validation([{ param: 'email', message: 'required when the order has no customer' }]);
 
     const now = this.clock.now();
-    const previous = order.status === 'requires_action' && order.latestChargeId ? await this.em.fork().findOne(Charge, { id: order.latestChargeId }) : null;
+    const previous = order.status === 'requires_action' && order.latestChargeId ? await this.findCharge(order.latestChargeId) : null;
     // A Culqi REVIEW charged nothing, so a fresh attempt may replace it; a Mercado Pago challenge may still complete.
     const replacesReview = previous?.status === 'requires_action' && previous.gateway === 'culqi';
 
@@ -100,16 +105,15 @@ export class ChargesService {
       updatedAt: now,
     } satisfies Partial<Charge>);
 
-    await this.em.transactional(async (tx) => {
+    await this.sql.transaction(async (tx) => {
       await this.orderState.begin(tx, caller.appId, order.id, now, replacesReview);
       if (replacesReview && previous) {
-        await tx.nativeUpdate(
-          Charge,
-          { id: previous.id, status: 'requires_action' },
-          { status: 'failed', failureCode: 'authentication_failed', failureMessage: 'Replaced by a new attempt before 3-D Secure was completed', sourceToken: null, nextAction: null, updatedAt: now },
+        await tx.run(
+          "update charges set status = 'failed', failure_code = 'authentication_failed', failure_message = ?, source_token = null, next_action = null, updated_at = ? where id = ? and status = 'requires_action'",
+          ['Replaced by a new attempt before 3-D Secure was completed', now, previous.id],
         );
       }
-      await tx.insert(Charge, charge);
+      await this.rows.insert(tx, Charge, charge);
     });
 
     const ctx = this.ctx(caller, charge);
@@ -122,7 +126,7 @@ export class ChargesService {
         charge.gateway = gatewayId;
         charge.routing = [...charge.routing, { gateway: gatewayId, reason: 'failover' }];
         charge.attemptedAt = this.clock.now();
-        await this.em.fork().nativeUpdate(Charge, { id: charge.id }, { gateway: gatewayId, routing: charge.routing, attemptedAt: charge.attemptedAt });
+        await this.sql.run('update charges set gateway = ?, routing = ?, attempted_at = ? where id = ?', [gatewayId, JSON.stringify(charge.routing), charge.attemptedAt, charge.id]);
       }
       outcome = await this.registry.get(gatewayId).charge(this.requestFor(charge, order, input, plan.sourceFor(gatewayId)), ctx);
       charge.routing[charge.routing.length - 1]!.result = outcome.status;
@@ -147,9 +151,9 @@ export class ChargesService {
     }
     const order = await this.orders.load(caller, charge.orderId);
     const now = this.clock.now();
-    const claimed = await this.em.transactional(async (tx) => {
+    const claimed = await this.sql.transaction(async (tx) => {
       if (!(await this.orderState.resumeFromAction(tx, order.id, now))) return false;
-      await tx.nativeUpdate(Charge, { id: charge.id }, { status: 'pending', updatedAt: now });
+      await tx.run("update charges set status = 'pending', updated_at = ? where id = ?", [now, charge.id]);
       return true;
     });
     if (!claimed) throw new ApiError('order_processing', 'The order is not awaiting this authentication');
@@ -205,20 +209,25 @@ export class ChargesService {
     const now = this.clock.now();
     const effect = applyOutcomeToCharge(charge, outcome, now, this.firstLookupMs);
     if (retryWith) charge.nextAction = retryWith;
-    const applied = await this.em.transactional(async (tx) => {
+    const applied = await this.sql.transaction(async (tx) => {
       // Only from `pending` (the state written before the call): a webhook or reconciliation may have
       // settled the charge meanwhile, and its truth must not be overwritten by a staler answer.
-      const changed = await tx.nativeUpdate(Charge, { id: charge.id, status: 'pending' }, outcomeColumns(charge, now));
-      await persistCalls(tx, ctx);
-      if (changed !== 1) return false;
+      const changed = await writeOutcome(tx, charge, 'pending', now);
+      await this.callLog.persist(tx, ctx);
+      if (!changed) return false;
       await applyOrderEffect(tx, this.orderState, effect, charge, now);
       return true;
     });
     if (!applied) {
       // Someone else settled it first: show what is stored.
-      const current = await this.em.fork().findOneOrFail(Charge, { id: charge.id });
-      Object.assign(charge, current);
+      const current = await this.findCharge(charge.id);
+      if (current) Object.assign(charge, current);
     }
+  }
+
+  private async findCharge(id: string): Promise<Charge | null> {
+    const [charge] = await this.rows.select(this.sql, Charge, 'id = ?', [id]);
+    return charge ?? null;
   }
 
   private ctx(caller: AuthedCaller, charge: Charge): CallContext {

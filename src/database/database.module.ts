@@ -3,7 +3,9 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { AppConfig, type DatabaseConfig } from '../config/app-config';
+import { EntityRows } from './entity-rows';
 import { ormOptions } from './orm-options';
+import { SqlRunner } from './sql-runner';
 
 /** Applies pending migrations at start when configured to (development; `npm run migrate` in production). */
 @Injectable()
@@ -29,8 +31,11 @@ export class DatabaseModule {
   static forRoot(database: DatabaseConfig): DynamicModule {
     return {
       module: DatabaseModule,
+      // Global like MikroORM's EntityManager: every capability may speak plain SQL on the hot path.
+      global: true,
       imports: [MikroOrmModule.forRoot(ormOptions(database))],
-      providers: [AutoMigrator],
+      providers: [AutoMigrator, SqlRunner, EntityRows],
+      exports: [SqlRunner, EntityRows],
     };
   }
 }

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { CulqiGateway } from './culqi/culqi.gateway';
 import { endpointsFromConfig, GATEWAY_ENDPOINTS, type GatewayEndpoints } from './gateway-endpoints';
 import { GatewayRegistry } from './gateway-registry';
+import { GatewayCallWriter } from './http/gateway-call.writer';
 import { GatewayHttpClient } from './http/gateway-http.client';
 import { MercadoPagoGateway } from './mercadopago/mercadopago.gateway';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -35,6 +36,7 @@ export class GatewaysModule {
         },
         GatewayCircuitMetrics,
         GatewayHttpClient,
+        GatewayCallWriter,
         RoutingService,
         {
           provide: GatewayRegistry,
@@ -47,7 +49,7 @@ export class GatewaysModule {
           },
         },
       ],
-      exports: [GatewayRegistry, RoutingService, GatewayHttpClient, GatewayCircuitBreakers],
+      exports: [GatewayRegistry, RoutingService, GatewayHttpClient, GatewayCallWriter, GatewayCircuitBreakers],
     };
   }
 }

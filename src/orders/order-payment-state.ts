@@ -1,31 +1,36 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
-import { Order, type OrderStatus } from './order.entity';
+import { EntityRows } from '../database/entity-rows';
+import type { SqlSession } from '../database/sql-session';
+import { Order } from './order.entity';
 
 /**
  * The order's side of the payment state machine, for the charges and refunds capabilities. Every
  * transition is one conditional UPDATE whose affected-row count decides who won, so concurrent
  * charges, cancels and expiry interleave safely on SQLite and MySQL/MariaDB alike. Each method
- * runs on the EntityManager of the caller's transaction.
+ * runs on the caller's transaction: a SqlRunner transaction, or `sessionOf(tx)` inside an ORM one.
  */
 @Injectable()
 export class OrderPaymentState {
+  constructor(private readonly rows: EntityRows) {}
+
   /**
    * Claims the order for one charge attempt (single flight): pending (or requires_action when the
    * earlier attempt can no longer complete) → processing. Throws the 409 that explains a refusal.
    */
-  async begin(em: EntityManager, appId: string, orderId: string, now: Date, allowFromRequiresAction: boolean): Promise<void> {
-    const from: OrderStatus[] = allowFromRequiresAction ? ['pending', 'requires_action'] : ['pending'];
-    const claimed = await em.nativeUpdate(
-      Order,
-      { id: orderId, appId, status: { $in: from }, expiresAt: { $gt: now } },
-      { status: 'processing', updatedAt: now },
+  async begin(s: SqlSession, appId: string, orderId: string, now: Date, allowFromRequiresAction: boolean): Promise<void> {
+    const claimed = await s.run(
+      allowFromRequiresAction
+        ? "update orders set status = 'processing', updated_at = ? where id = ? and app_id = ? and status in ('pending', 'requires_action') and expires_at > ?"
+        : "update orders set status = 'processing', updated_at = ? where id = ? and app_id = ? and status = 'pending' and expires_at > ?",
+      [now, orderId, appId, now],
     );
     if (claimed === 1) return;
     // Refused: read the order only now, to say why (the winning path needs no second query). Read on
     // the caller's transaction: SQLite has one connection, which that transaction holds.
-    const order = await em.findOneOrFail(Order, { id: orderId, appId }, { refresh: true });
+    const [order] = await this.rows.select(s, Order, 'id = ? and app_id = ?', [orderId, appId]);
+    if (!order) throw ApiError.notFound('order');
     throw refusal(order, now);
   }
 
@@ -34,36 +39,43 @@ export class OrderPaymentState {
     return refusal(order, now);
   }
 
-  async markPaid(em: EntityManager, orderId: string, gateway: string, chargeId: string, now: Date): Promise<boolean> {
-    const changed = await em.nativeUpdate(
-      Order,
-      { id: orderId, status: { $in: ['processing', 'requires_action', 'pending'] } },
-      { status: 'paid', gateway, latestChargeId: chargeId, paidAt: now, updatedAt: now },
+  async markPaid(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<boolean> {
+    const changed = await s.run(
+      "update orders set status = 'paid', gateway = ?, latest_charge_id = ?, paid_at = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action', 'pending')",
+      [gateway, chargeId, now, now, orderId],
     );
     return changed === 1;
   }
 
   /** The attempt failed: the order is payable again. */
-  async release(em: EntityManager, orderId: string, chargeId: string, now: Date): Promise<void> {
-    await em.nativeUpdate(
-      Order,
-      { id: orderId, status: { $in: ['processing', 'requires_action'] } },
-      { status: 'pending', latestChargeId: chargeId, updatedAt: now },
-    );
+  async release(s: SqlSession, orderId: string, chargeId: string, now: Date): Promise<void> {
+    await s.run("update orders set status = 'pending', latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')", [
+      chargeId,
+      now,
+      orderId,
+    ]);
   }
 
-  async markRequiresAction(em: EntityManager, orderId: string, gateway: string, chargeId: string, now: Date): Promise<void> {
-    await em.nativeUpdate(Order, { id: orderId, status: 'processing' }, { status: 'requires_action', gateway, latestChargeId: chargeId, updatedAt: now });
+  async markRequiresAction(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<void> {
+    await s.run("update orders set status = 'requires_action', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status = 'processing'", [
+      gateway,
+      chargeId,
+      now,
+      orderId,
+    ]);
   }
 
   /** Still in flight (pending at the gateway): keep `processing`, remember the attempt. */
-  async keepProcessing(em: EntityManager, orderId: string, gateway: string, chargeId: string, now: Date): Promise<void> {
-    await em.nativeUpdate(Order, { id: orderId, status: { $in: ['processing', 'requires_action'] } }, { status: 'processing', gateway, latestChargeId: chargeId, updatedAt: now });
+  async keepProcessing(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<void> {
+    await s.run(
+      "update orders set status = 'processing', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')",
+      [gateway, chargeId, now, orderId],
+    );
   }
 
   /** Moves a requires_action order back to processing for the 3-D Secure completion call. */
-  async resumeFromAction(em: EntityManager, orderId: string, now: Date): Promise<boolean> {
-    const changed = await em.nativeUpdate(Order, { id: orderId, status: 'requires_action' }, { status: 'processing', updatedAt: now });
+  async resumeFromAction(s: SqlSession, orderId: string, now: Date): Promise<boolean> {
+    const changed = await s.run("update orders set status = 'processing', updated_at = ? where id = ? and status = 'requires_action'", [now, orderId]);
     return changed === 1;
   }
 }

@@ -8,6 +8,8 @@ import { type IdempotencyScope, scopedId } from '../common/idempotency/idempoten
 import { assertMinorUnits } from '../common/money';
 import { decodeCursor, toPage, type ListPage } from '../common/pagination/cursor-page';
 import { AppConfig } from '../config/app-config';
+import { EntityRows } from '../database/entity-rows';
+import { SqlRunner } from '../database/sql-runner';
 import { CreditPackageCatalog } from '../credits/credit-packages';
 import { CustomersService } from '../customers/customers.service';
 import { RoutingService } from '../gateways/routing.service';
@@ -23,6 +25,8 @@ const MAX_TTL_MS = 90 * 86_400_000;
 export class OrdersService {
   constructor(
     private readonly em: EntityManager,
+    private readonly sql: SqlRunner,
+    private readonly rows: EntityRows,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly customers: CustomersService,
@@ -43,34 +47,31 @@ export class OrdersService {
       customerId = (await this.customers.findOrCreate(caller, input.customer)).id;
     }
 
-    const order = this.em.create(
-      Order,
-      {
-        id: scopedId('order', scope),
-        appId: caller.appId,
-        status: 'pending',
-        amount: assertMinorUnits(amount),
-        currency: input.currency,
-        amountRefunded: 0,
-        description: input.description ?? null,
-        reference: input.reference ?? null,
-        customerId,
-        items,
-        creditPackage: input.credit_package ?? null,
-        gateway: null,
-        latestChargeId: null,
-        invoiceId: null,
-        metadata: input.metadata ?? {},
-        createdAt: now,
-        updatedAt: now,
-        paidAt: null,
-        canceledAt: null,
-        expiresAt,
-      },
-      { persist: false },
-    );
+    const order = Object.assign(new Order(), {
+      id: scopedId('order', scope),
+      appId: caller.appId,
+      status: 'pending',
+      amount: assertMinorUnits(amount),
+      currency: input.currency,
+      amountRefunded: 0,
+      description: input.description ?? null,
+      reference: input.reference ?? null,
+      customerId,
+      items,
+      creditPackage: input.credit_package ?? null,
+      gateway: null,
+      latestChargeId: null,
+      invoiceId: null,
+      metadata: input.metadata ?? {},
+      createdAt: now,
+      updatedAt: now,
+      paidAt: null,
+      canceledAt: null,
+      expiresAt,
+    } satisfies Partial<Order>);
     try {
-      await this.em.insert(Order, order);
+      // One plain INSERT in its own transaction (the hot path skips the ORM's unit of work).
+      await this.rows.insert(this.sql, Order, order);
     } catch (err) {
       // A retry of an Idempotency-Key whose first attempt committed this order and then died.
       const committed = scope && err instanceof UniqueConstraintViolationException ? await this.em.fork().findOne(Order, { id: order.id, appId: caller.appId }) : null;
@@ -140,9 +141,10 @@ export class OrdersService {
     return this.present(order, await this.latestCharges.byChargeId([order.latestChargeId]));
   }
 
+  /** The caller's order as a plain (unmanaged) object: changes to it go through explicit UPDATEs only. */
   async load(caller: AuthedCaller, id: string): Promise<Order> {
     if (!isId('order', id)) throw ApiError.notFound('order');
-    const order = await this.em.findOne(Order, { id, appId: caller.appId });
+    const [order] = await this.rows.select(this.sql, Order, 'id = ? and app_id = ?', [id, caller.appId]);
     if (!order) throw ApiError.notFound('order');
     return order;
   }

@@ -7,7 +7,8 @@ import { isId, newId } from '../common/ids';
 import type { GatewayId } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
 import { GatewayRegistry } from '../gateways/gateway-registry';
-import { persistCalls } from '../gateways/http/gateway-call.writer';
+import { sessionOf } from '../database/sql-session';
+import { GatewayCallWriter } from '../gateways/http/gateway-call.writer';
 import type { CallContext, CardDetails, SaveCardOutcome } from '../gateways/payment-gateway.port';
 import { type GatewayCardRef, PaymentMethod } from './payment-method.entity';
 import { presentPaymentMethod, type PaymentMethodObject } from './payment-method.presenter';
@@ -24,6 +25,7 @@ export class PaymentMethodsService {
     private readonly clock: Clock,
     private readonly customers: CustomersService,
     private readonly registry: GatewayRegistry,
+    private readonly callLog: GatewayCallWriter,
   ) {}
 
   async save(caller: AuthedCaller, customerId: string, input: SavePaymentMethodInput): Promise<PaymentMethodObject> {
@@ -63,7 +65,7 @@ export class PaymentMethodsService {
       for (const [gateway, ref] of Object.entries(refs) as [GatewayId, GatewayCardRef][]) {
         await this.registry.get(gateway).deleteCard(ref, ctx);
       }
-      await this.em.transactional((tx) => persistCalls(tx, ctx));
+      await this.em.transactional((tx) => this.callLog.persist(sessionOf(tx), ctx));
       throw failure;
     }
 
@@ -84,7 +86,7 @@ export class PaymentMethodsService {
     await this.em.transactional(async (tx) => {
       if (pm.isDefault) await tx.nativeUpdate(PaymentMethod, { appId: caller.appId, customerId: customer.id, isDefault: true }, { isDefault: false });
       await tx.insert(PaymentMethod, pm);
-      await persistCalls(tx, ctx);
+      await this.callLog.persist(sessionOf(tx), ctx);
     });
     return presentPaymentMethod(pm);
   }
@@ -105,7 +107,7 @@ export class PaymentMethodsService {
       if (outcome.status === 'failed') failures.push(`${gateway}: ${outcome.message}`);
     }
     await this.em.transactional(async (tx) => {
-      await persistCalls(tx, ctx);
+      await this.callLog.persist(sessionOf(tx), ctx);
       if (failures.length === 0) await tx.nativeUpdate(PaymentMethod, { id: pm.id }, { deletedAt: this.clock.now(), isDefault: false });
     });
     if (failures.length > 0) throw new ApiError('gateway_error', `The card could not be removed at ${failures.join('; ')}; retry`);

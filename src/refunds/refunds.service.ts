@@ -8,7 +8,8 @@ import { decodeCursor, toPage } from '../common/pagination/cursor-page';
 import type { GatewayId } from '../config/app-config';
 import { Charge } from '../charges/charge.entity';
 import { GatewayRegistry } from '../gateways/gateway-registry';
-import { persistCalls } from '../gateways/http/gateway-call.writer';
+import { sessionOf } from '../database/sql-session';
+import { GatewayCallWriter } from '../gateways/http/gateway-call.writer';
 import type { CallContext, RefundOutcome } from '../gateways/payment-gateway.port';
 import { OrderRefundState } from '../orders/order-payment-state';
 import { OrdersService } from '../orders/orders.service';
@@ -45,6 +46,7 @@ export class RefundsService {
     private readonly orders: OrdersService,
     private readonly refundState: OrderRefundState,
     private readonly registry: GatewayRegistry,
+    private readonly callLog: GatewayCallWriter,
   ) {}
 
   async create(caller: AuthedCaller, input: CreateRefundInput) {
@@ -109,7 +111,7 @@ export class RefundsService {
         { id: refund.id },
         { status: refund.status, gatewayRefundId: refund.gatewayRefundId, failureMessage: refund.failureMessage, failureCode: refund.failureCode, updatedAt: done },
       );
-      await persistCalls(tx, ctx);
+      await this.callLog.persist(sessionOf(tx), ctx);
     });
     return presentRefund(refund);
   }

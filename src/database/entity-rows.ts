@@ -1,0 +1,107 @@
+import { EntityManager, type EntityProperty, JsonType } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import type { SqlSession, SqlValue } from './sql-session';
+
+type Kind = 'date' | 'json' | 'number' | 'plain';
+
+interface Column {
+  property: string;
+  column: string;
+  kind: Kind;
+  /** Written when the entity leaves the property undefined (the ORM would let the column default apply). */
+  fallback: SqlValue;
+}
+
+interface Shape {
+  table: string;
+  columns: Column[];
+  insertSql: string;
+  byColumn: Map<string, Column>;
+}
+
+type EntityClass<T> = new () => T;
+
+/**
+ * Rows of MikroORM entities for plain SQL (SqlRunner): the INSERT statement and the row → entity
+ * mapping are derived from the entity's own metadata, so they follow every migration the ORM does.
+ * Values convert as MikroORM stores them: JSON as text, timestamps per dialect (sql-session.ts),
+ * BIGINT money as numbers; rows read back from either database become the same entity object.
+ */
+@Injectable()
+export class EntityRows {
+  private readonly shapes = new Map<EntityClass<object>, Shape>();
+
+  constructor(private readonly em: EntityManager) {}
+
+  async insert<T extends object>(session: SqlSession, entity: EntityClass<T>, value: T): Promise<void> {
+    const shape = this.shape(entity);
+    const record = value as Record<string, unknown>;
+    await session.run(
+      shape.insertSql,
+      shape.columns.map((c) => (record[c.property] === undefined ? c.fallback : toSql(record[c.property], c.kind))),
+    );
+  }
+
+  /** An entity instance from a row as either driver returns it. */
+  map<T extends object>(entity: EntityClass<T>, row: Record<string, unknown>): T {
+    const shape = this.shape(entity);
+    const out = new entity() as Record<string, unknown>;
+    for (const [name, raw] of Object.entries(row)) {
+      const column = shape.byColumn.get(name);
+      if (column) out[column.property] = fromSql(raw, column.kind);
+    }
+    return out as T;
+  }
+
+  /** `select * from <table> where <column> = ? and …` as entities. */
+  async select<T extends object>(session: SqlSession, entity: EntityClass<T>, where: string, params: readonly SqlValue[]): Promise<T[]> {
+    const rows = await session.all(`select * from ${this.shape(entity).table} where ${where}`, params);
+    return rows.map((row) => this.map(entity, row));
+  }
+
+  private shape(entity: EntityClass<object>): Shape {
+    let shape = this.shapes.get(entity);
+    if (shape) return shape;
+    const meta = this.em.getMetadata().get(entity.name);
+    const columns = Object.values(meta.properties)
+      .filter((p) => p.persist !== false && p.fieldNames?.length === 1)
+      .map((p) => ({ property: p.name, column: p.fieldNames[0]!, kind: kindOf(p), fallback: p.default ?? null }));
+    shape = {
+      table: meta.tableName,
+      columns,
+      byColumn: new Map(columns.map((c) => [c.column, c])),
+      insertSql: `insert into ${meta.tableName} (${columns.map((c) => c.column).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+    };
+    this.shapes.set(entity, shape);
+    return shape;
+  }
+}
+
+function kindOf(p: EntityProperty): Kind {
+  if (p.customType instanceof JsonType) return 'json';
+  if (p.runtimeType === 'Date') return 'date';
+  if (p.runtimeType === 'number') return 'number';
+  return 'plain';
+}
+
+function toSql(value: unknown, kind: Kind): SqlValue {
+  if (value === undefined || value === null) return null;
+  if (kind === 'json') return JSON.stringify(value);
+  return value as SqlValue;
+}
+
+function fromSql(raw: unknown, kind: Kind): unknown {
+  if (raw === null || raw === undefined) return null;
+  switch (kind) {
+    case 'json':
+      // MariaDB's JSON is LONGTEXT (text arrives); MySQL 8's driver parses it already.
+      return typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+    case 'date':
+      // SQLite keeps epoch milliseconds; the MySQL drivers return Date (timezone 'Z').
+      return raw instanceof Date ? raw : new Date(typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : (raw as string | number));
+    case 'number':
+      return typeof raw === 'number' ? raw : Number(raw);
+    case 'plain':
+      return raw;
+  }
+}

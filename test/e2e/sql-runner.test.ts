@@ -1,0 +1,104 @@
+import { MikroORM, RequestContext, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Charge } from '../../src/charges/charge.entity';
+import { EntityRows } from '../../src/database/entity-rows';
+import { SqlRunner } from '../../src/database/sql-runner';
+import { GatewayCall } from '../../src/gateways/http/gateway-call.entity';
+import { Order } from '../../src/orders/order.entity';
+import { clientOf, createOrder, payWithCulqi } from '../support/charge-fixtures';
+import { sandboxInfo } from '../support/sandbox-client';
+import { bearer, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The payment hot path writes and reads rows with plain SQL (SqlRunner + EntityRows) instead of the
+ * ORM. These tests hold the two views of the same rows equal on the suite's database, and check the
+ * runner's transactions and error conversion.
+ */
+describe('plain SQL beside the ORM', () => {
+  let t: TestApp;
+  let orm: MikroORM;
+  let sql: SqlRunner;
+  let rows: EntityRows;
+  beforeAll(async () => {
+    t = await startTestApp();
+    orm = t.app.get(MikroORM);
+    sql = t.app.get(SqlRunner);
+    rows = t.app.get(EntityRows);
+  });
+  afterAll(async () => t.close());
+
+  const viaOrm = <T extends object>(entity: new () => T, id: string) => RequestContext.create(orm.em, () => orm.em.fork().findOneOrFail(entity, { id }));
+  const viaSql = async <T extends object>(entity: new () => T, id: string) => (await rows.select(sql, entity, 'id = ?', [id]))[0];
+
+  it('an order, its charge and the call log read the same through both (JSON, timestamps, money, nulls)', async () => {
+    const created = await t.http
+      .post('/v1/orders')
+      .set(bearer(t.apiKey))
+      .send({
+        amount: 2 * 4990 + 119,
+        currency: 'PEN',
+        description: 'Café y ñandú — “quoted” \'single\' \\ backslash',
+        reference: `ref-${Date.now()}`,
+        items: [
+          { description: 'Plan 😀', quantity: 2, unit_amount: 4990 },
+          { description: 'IGV', quantity: 1, unit_amount: 119 },
+        ],
+        metadata: { campaign: 'navidad', 'clave con espacios': 'valor "x"' },
+        customer: { email: 'rows@example.com' },
+      });
+    expect(created.status).toBe(201);
+    const orderId = created.body.id as string;
+    const info = await sandboxInfo(t);
+    const paid = await payWithCulqi(clientOf(t), info, orderId);
+
+    const order = await viaSql(Order, orderId);
+    expect(order).toBeInstanceOf(Order);
+    expect(order).toEqual({ ...(await viaOrm(Order, orderId)) });
+    expect(order!.items[0]!.description).toBe('Plan 😀');
+    expect(order!.paidAt).toBeInstanceOf(Date);
+    expect(order!.canceledAt).toBeNull();
+
+    const charge = await viaSql(Charge, paid.id as string);
+    expect(charge).toEqual({ ...(await viaOrm(Charge, paid.id as string)) });
+    expect(charge!.routing).toEqual([{ gateway: 'culqi', reason: 'requested', result: 'succeeded' }]);
+
+    const [call] = await rows.select(sql, GatewayCall, 'charge_id = ?', [paid.id as string]);
+    expect(call).toEqual({ ...(await viaOrm(GatewayCall, call!.id)) });
+  });
+
+  it('a transaction commits only what resolved: a thrown error rolls every statement back', async () => {
+    const id = await createOrder(clientOf(t), { amount: 700 });
+    await expect(
+      sql.transaction(async (tx) => {
+        await tx.run("update orders set description = 'changed' where id = ?", [id]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await viaSql(Order, id))!.description).toBe('Plan Professional');
+
+    const changed = await sql.transaction((tx) => tx.run("update orders set description = 'kept' where id = ?", [id]));
+    expect(changed).toBe(1);
+    expect((await viaSql(Order, id))!.description).toBe('kept');
+  });
+
+  it('a duplicate key is the ORM’s UniqueConstraintViolationException, inside and outside a transaction', async () => {
+    const id = await createOrder(clientOf(t), { amount: 701 });
+    const copy = { ...(await viaSql(Order, id))!, reference: null };
+    await expect(rows.insert(sql, Order, copy)).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+    await expect(sql.transaction((tx) => rows.insert(tx, Order, copy))).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+    // The connection went back to the pool in a usable state.
+    expect((await viaSql(Order, id))!.id).toBe(id);
+  });
+
+  it('many concurrent transactions on the shared pool neither deadlock nor lose a write', async () => {
+    const id = await createOrder(clientOf(t), { amount: 702 });
+    await Promise.all(
+      Array.from({ length: 60 }, () =>
+        sql.transaction(async (tx) => {
+          await tx.run('update orders set amount_refunded = amount_refunded + 1 where id = ?', [id]);
+        }),
+      ),
+    );
+    expect((await viaSql(Order, id))!.amountRefunded).toBe(60);
+  });
+});
