@@ -2,6 +2,7 @@ import { EntityManager, type Platform } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { Injectable } from '@nestjs/common';
 import { driverValues, isSqlite, type SqlSession, type SqlValue } from './sql-session';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 
 /** The slice of knex's client the runner needs: MikroORM's own connection pool. */
 interface PoolClient {
@@ -40,18 +41,33 @@ export class SqlRunner implements SqlSession {
   /** Prepared statements per SQLite connection: preparing is a tenth of a simple statement's cost. */
   private readonly statements = new WeakMap<object, Map<string, SqliteStatement>>();
 
+  /** SQLite only: concurrent transactions share one COMMIT (see sqlite-group-commit.ts). */
+  private readonly group: SqliteGroupCommit | null;
+
   constructor(private readonly em: EntityManager) {
     this.platform = em.getPlatform();
     this.sqlite = isSqlite(this.platform);
+    this.group = this.sqlite
+      ? new SqliteGroupCommit(async () => {
+          const pool = this.pool();
+          const connection = await pool.acquireConnection();
+          return { session: this.sessionOn(connection), exec: (sql) => this.raw(connection, sql), release: () => pool.releaseConnection(connection) };
+        })
+      : null;
   }
 
-  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. `work` must
+   * only run statements on `tx` (no other I/O, no other runner calls): on SQLite it runs inside a batch
+   * that other transactions wait on.
+   */
   async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    if (this.group) return this.group.submit(work);
     const pool = this.pool();
     const connection = await pool.acquireConnection();
     const session = this.sessionOn(connection);
     try {
-      await this.raw(connection, this.sqlite ? 'begin immediate' : 'begin');
+      await this.raw(connection, 'begin');
       let result: T;
       try {
         result = await work(session);
@@ -66,8 +82,9 @@ export class SqlRunner implements SqlSession {
     }
   }
 
-  /** One statement in its own (autocommit) transaction. */
+  /** One write in its own transaction (on SQLite it joins the next group commit). */
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    if (this.group) return this.group.submit((s) => s.run(sql, params));
     return this.withConnection((s) => s.run(sql, params));
   }
 
