@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { randomBase62, sha256Hex } from '../common/secrets';
+import { ApiKeyCache } from './api-key-cache';
 import { ApiKey } from './api-key.entity';
 import { App } from './app.entity';
 
@@ -23,11 +24,16 @@ const KEY_SHAPE = /^sk_(test|live)_[A-Za-z0-9]{32,}$/;
 /** Tenants and their API keys. */
 @Injectable()
 export class AppsService {
+  /** Recent successful key lookups (API_KEY_CACHE_TTL); one per service, so one per process. */
+  private readonly keyCache: ApiKeyCache;
+
   constructor(
     private readonly em: EntityManager,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.keyCache = new ApiKeyCache(config.apiKeyCacheTtlMs, clock);
+  }
 
   async createApp(name: string, presetKey?: string): Promise<{ appId: string } & IssuedKey> {
     const app = this.em.create(App, { id: newId('app'), name, createdAt: this.clock.now() });
@@ -44,9 +50,14 @@ export class AppsService {
     return { keyId: entity.id, apiKey };
   }
 
-  /** Revokes a key; false when no such key is active. */
+  /**
+   * Revokes a key; false when no such key is active. This process stops accepting it at once; other
+   * processes within API_KEY_CACHE_TTL.
+   */
   async revokeKey(keyId: string): Promise<boolean> {
     const changed = await this.em.nativeUpdate(ApiKey, { id: keyId, revokedAt: null }, { revokedAt: this.clock.now() });
+    // After the update, and even when it changed nothing (revoked elsewhere, still cached here).
+    this.keyCache.forget(keyId);
     return changed === 1;
   }
 
@@ -57,9 +68,16 @@ export class AppsService {
   /** The app a presented key belongs to, or null for an unknown or revoked key. */
   async authenticate(presented: string): Promise<AuthenticatedApp | null> {
     if (!KEY_SHAPE.test(presented)) return null;
-    const key = await this.em.findOne(ApiKey, { keyHash: sha256Hex(presented) }, { fields: ['id', 'appId', 'revokedAt'] });
+    const keyHash = sha256Hex(presented);
+    const cached = this.keyCache.get(keyHash);
+    if (cached) return cached;
+    const read = this.keyCache.begin();
+    const key = await this.em.findOne(ApiKey, { keyHash }, { fields: ['id', 'appId', 'revokedAt'] });
+    // Unknown and revoked keys are never cached: each of them costs a lookup, but cannot fill the cache.
     if (!key || key.revokedAt) return null;
-    return { appId: key.appId, keyId: key.id };
+    const found = { appId: key.appId, keyId: key.id };
+    this.keyCache.remember(keyHash, found, read);
+    return found;
   }
 
   private buildKey(appId: string, preset?: string): { entity: ApiKey; apiKey: string } {

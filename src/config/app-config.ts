@@ -34,6 +34,8 @@ export class AppConfig {
   readonly reconcileTickMs: number;
   readonly reconcileNotFoundGraceMs: number;
   readonly bodyLimit: string;
+  /** API_KEY_CACHE_TTL in ms; 0 turns the key cache off. */
+  readonly apiKeyCacheTtlMs: number;
   readonly idempotency: { ttlMs: number; leaseMs: number };
   readonly jobs: {
     worker: boolean;
@@ -93,6 +95,7 @@ export class AppConfig {
     this.reconcileTickMs = e.RECONCILE_TICK;
     this.reconcileNotFoundGraceMs = e.RECONCILE_NOT_FOUND_GRACE;
     this.bodyLimit = e.BODY_LIMIT;
+    this.apiKeyCacheTtlMs = e.API_KEY_CACHE_TTL;
     this.idempotency = { ttlMs: e.IDEMPOTENCY_TTL, leaseMs: e.IDEMPOTENCY_LEASE };
     this.jobs = {
       worker: e.JOBS_WORKER === 'on',

@@ -19,6 +19,17 @@ const duration = z.string().transform((value, ctx) => {
   return ms;
 });
 
+/** A duration, or 0 (also `0s`, `0ms`…) for "off". */
+const durationOrOff = z.string().transform((value, ctx) => {
+  if (/^\s*0+\s*(ms|s|m|h|d)?\s*$/.test(value)) return 0;
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 5s or 1m, or 0 for off` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const optionalSecret = z
   .string()
   .optional()
@@ -83,6 +94,11 @@ export const envSchema = z.object({
    * lives 5 minutes); past it, an unknown attempt is failed: nothing was charged.
    */
   RECONCILE_NOT_FOUND_GRACE: duration.default(7 * 60 * 1000),
+  /**
+   * How long a successful API key lookup is trusted without reading the database again; a key revoked
+   * by another process keeps working here for at most this long. 0: every request reads the database.
+   */
+  API_KEY_CACHE_TTL: durationOrOff.default(5000),
   SMARTPAY_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must be like 100kb or 1mb').default('100kb'),

@@ -17,11 +17,17 @@ import { LOG_DIR, recordSecret, TEST_DB } from '../support/test-env';
 /**
  * The built CLI (`node dist/cli/main.js`, what `npm run smartpay --` runs; the test command builds
  * dist/ first) against a fresh database, with a real HTTP server on the same database proving that
- * the keys it prints authenticate, and stop authenticating once revoked.
+ * the keys it prints authenticate, and stop authenticating once revoked (within the server's
+ * API_KEY_CACHE_TTL: the CLI is another process, so it cannot clear the server's key cache).
  */
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const KEY = /^sk_test_[A-Za-z0-9]{32,}$/;
+/**
+ * The server's API_KEY_CACHE_TTL: short, so a revoke is seen within seconds, yet several times what a
+ * CLI command takes, so a key is still served from the cache right after `keys:revoke` returns.
+ */
+const KEY_CACHE_TTL_MS = 3000;
 
 describe('command line (npm run smartpay)', () => {
   let db: TestDatabase;
@@ -69,6 +75,7 @@ describe('command line (npm run smartpay)', () => {
         SMARTPAY_BOOTSTRAP_API_KEY: bootstrapKey,
         SMARTPAY_ADMIN_PASSWORD: adminPassword,
         LOG_FILE: logFile,
+        API_KEY_CACHE_TTL: `${KEY_CACHE_TTL_MS}ms`,
       }),
     );
     await app.listen(0, '127.0.0.1');
@@ -128,15 +135,37 @@ describe('command line (npm run smartpay)', () => {
     expect(unknown.stderr).toContain('app_01J00000000000000000000000');
   });
 
-  it('keys:revoke stops a key at once (401 invalid_api_key); revoking it again or an unknown key fails', async () => {
-    expect(await cliJson(['keys:revoke', second.key_id])).toEqual({ key_id: second.key_id, revoked: true });
-    const refused = await api('/v1/orders', second.api_key);
+  it('keys:revoke stops a key on a running server within API_KEY_CACHE_TTL (401 invalid_api_key); revoking it again or an unknown key fails', async () => {
+    // A key of its own, first used here: the server reads and caches it no earlier than firstUsedAt.
+    const revoked = (await cliJson(['keys:create', app.app_id])) as typeof second;
+    recordSecret(revoked.api_key);
+    const firstUsedAt = Date.now();
+    expect((await api('/v1/orders', revoked.api_key)).status).toBe(200);
+
+    expect(await cliJson(['keys:revoke', revoked.key_id])).toEqual({ key_id: revoked.key_id, revoked: true });
+    const revokedAt = Date.now();
+    // The server trusts its cached read for the TTL: a revoke by another process is not seen yet
+    // (this proves the cache is on).
+    const cached = await api('/v1/orders', revoked.api_key);
+    expect(Date.now() - firstUsedAt, 'keys:revoke took longer than the cache TTL: raise KEY_CACHE_TTL_MS').toBeLessThan(KEY_CACHE_TTL_MS);
+    expect(cached.status).toBe(200);
+
+    // Once that read is older than the TTL, the server reads the row again and refuses the key.
+    let refused = cached;
+    while (refused.status === 200 && Date.now() - revokedAt < KEY_CACHE_TTL_MS + 2000) {
+      await sleep(100);
+      refused = await api('/v1/orders', revoked.api_key);
+    }
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { code: string }).code).toBe('invalid_api_key');
-    // Only that key: the app's first key still works.
+    expect(Date.now() - revokedAt).toBeLessThanOrEqual(KEY_CACHE_TTL_MS + 2000);
+    // Refused from then on, not only once.
+    expect((await api('/v1/orders', revoked.api_key)).status).toBe(401);
+    // Only that key: the app's other keys still work.
     expect((await api('/v1/orders', app.api_key)).status).toBe(200);
+    expect((await api('/v1/orders', second.api_key)).status).toBe(200);
 
-    for (const id of [second.key_id, 'key_01J00000000000000000000000']) {
+    for (const id of [revoked.key_id, 'key_01J00000000000000000000000']) {
       const again = await cli(['keys:revoke', id]);
       expect(again.code).toBe(1);
       expect(again.stdout).toBe('');

@@ -59,6 +59,15 @@ describe('configuration', () => {
     expect(config.log.level).toBe('info');
   });
 
+  it('caches API keys for API_KEY_CACHE_TTL: 5s by default, any duration, 0 turns it off', () => {
+    expect(loadConfig({}).apiKeyCacheTtlMs).toBe(5000);
+    expect(loadConfig({ API_KEY_CACHE_TTL: '1s' }).apiKeyCacheTtlMs).toBe(1000);
+    expect(loadConfig({ API_KEY_CACHE_TTL: '250ms' }).apiKeyCacheTtlMs).toBe(250);
+    expect(loadConfig({ API_KEY_CACHE_TTL: '2m' }).apiKeyCacheTtlMs).toBe(120_000);
+    for (const off of ['0', '0s', '0ms']) expect(loadConfig({ API_KEY_CACHE_TTL: off }).apiKeyCacheTtlMs).toBe(0);
+    expect(loadConfig({ API_KEY_CACHE_TTL: '' }).apiKeyCacheTtlMs).toBe(5000);
+  });
+
   const BAD: [string, string][] = [
     ['NODE_ENV', 'staging'],
     ['PORT', 'abc'],
@@ -86,6 +95,9 @@ describe('configuration', () => {
     ['BODY_LIMIT', 'huge'],
     ['IDEMPOTENCY_TTL', '-1h'],
     ['IDEMPOTENCY_LEASE', 'x'],
+    ['API_KEY_CACHE_TTL', '5 seconds'],
+    ['API_KEY_CACHE_TTL', '-1s'],
+    ['API_KEY_CACHE_TTL', 'off'],
     ['CREDIT_PRICE_BASIC_PEN', '-1'],
     ['CREDIT_PRICE_ENTERPRISE_USD', '1.5'],
     ['CREDIT_VALIDITY_DAYS', '0'],
