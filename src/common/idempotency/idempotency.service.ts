@@ -1,6 +1,8 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { EntityRows } from '../../database/entity-rows';
+import { SqlRunner } from '../../database/sql-runner';
 import { Clock } from '../clock';
 import { ApiError } from '../errors/api-error';
 import { newId } from '../ids';
@@ -21,6 +23,8 @@ export type BeginOutcome =
 export class IdempotencyService {
   constructor(
     private readonly em: EntityManager,
+    private readonly sql: SqlRunner,
+    private readonly rows: EntityRows,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -32,7 +36,8 @@ export class IdempotencyService {
     const em = this.em.fork();
     try {
       const id = newId('idempotency');
-      await em.insert(IdempotencyRecord, {
+      // The common case (a new key) is one plain INSERT; the rare takeover paths below use the ORM.
+      await this.rows.insert(this.sql, IdempotencyRecord, {
         id,
         appId,
         keyHash,
@@ -90,11 +95,11 @@ export class IdempotencyService {
   }
 
   async complete(recordId: string, status: number, body: string): Promise<void> {
-    await this.em.fork().nativeUpdate(
-      IdempotencyRecord,
-      { id: recordId, state: 'in_progress' },
-      { state: 'completed', responseStatus: status, responseBody: body },
-    );
+    await this.sql.run("update idempotency_keys set state = 'completed', response_status = ?, response_body = ? where id = ? and state = 'in_progress'", [
+      status,
+      body,
+      recordId,
+    ]);
   }
 
   /** Frees a key whose request was rejected before any effect. */
