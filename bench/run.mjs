@@ -11,7 +11,7 @@
 //   node bench/run.mjs --smoke         ~15 s, SQLite only, tiny rates (CI): fails only if the pipeline breaks
 //   node bench/run.mjs --profile       SmartPay under 200/s with --cpu-prof (profile written outside the repo)
 // Options: --db sqlite|mariadb|both, --rates 50,200, --duration 20, --step 5, --rate 50 (soak),
-//          --no-capacity, --idempotency (send Idempotency-Key), --keep (keep the work directory), --out <dir>.
+//          --no-capacity, --targets yardstick,smartpay (which to run; the baseline always runs), --idempotency (send Idempotency-Key), --keep (keep the work directory), --out <dir>.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir, cpus, totalmem, loadavg, release } from 'node:os';
@@ -64,6 +64,7 @@ function parseArgs(argv) {
     else if (a === '--step') args.stepS = Number(value());
     else if (a === '--rate') args.rate = Number(value());
     else if (a === '--no-capacity') args.capacity = false;
+    else if (a === '--targets') args.targets = value().split(',');
     else if (a === '--idempotency') args.idempotency = true;
     else if (a === '--keep') args.keep = true;
     else if (a === '--out') args.out = value();
@@ -371,7 +372,8 @@ async function runMatrix(ctx) {
     { name: 'baseline', kind: 'baseline' },
     ...dbs.map((db) => ({ name: `yardstick-${db}`, kind: 'yardstick', db })),
     ...dbs.map((db) => ({ name: `smartpay-${db}`, kind: 'smartpay', db })),
-  ];
+  // The baseline always runs: every other row's "added" columns are measured against it.
+  ].filter((t) => !ctx.args.targets || t.kind === 'baseline' || ctx.args.targets.includes(t.kind));
   const phases = [];
   const costRate = Math.min(...rates);
   for (const target of targets) {
