@@ -39,15 +39,21 @@ export class SqliteGroupCommit {
   submit<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.running) void this.drain();
+      if (this.running) return;
+      this.running = true;
+      // Start on the next turn of the event loop, not now: every request whose data arrived in this
+      // turn gets to submit first and joins the batch. better-sqlite3 blocks the loop during a commit,
+      // so without this the requests queued behind a commit would each start a batch of one.
+      setImmediate(() => void this.drain());
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length > 0) {
         await this.runBatch(this.queue.splice(0, MAX_BATCH));
+        // Let the requests that arrived while the commit blocked the loop be read and submit first.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.running = false;

@@ -77,9 +77,8 @@ describe('SQLite group commit', () => {
     );
     expect(results).toEqual(Array.from({ length: 200 }, (_, i) => i));
     expect(count()).toBe(200);
-    // The first batch holds one transaction (the others had not arrived); the rest share commits, ≤ 64 each.
-    expect(commits).toBeLessThan(10);
-    expect(commits).toBeGreaterThanOrEqual(Math.ceil(199 / 64) + 1);
+    // All 200 arrived in the same turn of the event loop: full batches of 64, one COMMIT each.
+    expect(commits).toBe(Math.ceil(200 / 64));
   });
 
   it('a transaction that throws loses only its own writes; the batch around it commits', async () => {
@@ -110,22 +109,31 @@ describe('SQLite group commit', () => {
   });
 
   it('when the shared COMMIT fails, every transaction of the batch fails and none of its writes remain', async () => {
-    // A first transaction holds the connection until `open()`; x0…x9 queue behind it as one batch.
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const blocker = group.submit(async (tx) => {
-      await gate;
-      return tx.run("insert into t (v) values ('before')");
-    });
-    const xs = Array.from({ length: 10 }, (_, i) => group.submit((tx) => tx.run('insert into t (v) values (?)', [`x${i}`])));
-    failCommit = commits + 2;
-    open();
-    await blocker;
-    const outcomes = await Promise.allSettled(xs);
+    await group.submit((tx) => tx.run("insert into t (v) values ('before')"));
+    // x0…x9 arrive in one turn of the event loop, so they share the next COMMIT, which fails.
+    failCommit = commits + 1;
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => group.submit((tx) => tx.run('insert into t (v) values (?)', [`x${i}`]))));
+    expect(commits).toBe(failCommit);
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof Error && o.reason.message === 'disk I/O error')).toBe(true);
     expect(db.prepare('select v from t order by id').all()).toEqual([{ v: 'before' }]);
     // The connection is usable again.
     await group.submit((tx) => tx.run("insert into t (v) values ('after')"));
     expect(count()).toBe(2);
+  });
+
+  it('transactions submitted while a batch runs form the next batch', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const first = group.submit(async (tx) => {
+      await gate;
+      return tx.run("insert into t (v) values ('first')");
+    });
+    // Let the first batch start (it waits on the gate inside its transaction), then queue more.
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = Array.from({ length: 5 }, (_, i) => group.submit((tx) => tx.run('insert into t (v) values (?)', [`later${i}`])));
+    open();
+    await Promise.all([first, ...later]);
+    expect(commits).toBe(2);
+    expect(count()).toBe(6);
   });
 });
