@@ -82,8 +82,8 @@ export class ChargesService {
     // A Culqi REVIEW charged nothing, so a fresh attempt may replace it; a Mercado Pago challenge may still complete.
     const replacesReview = previous?.status === 'requires_action' && previous.gateway === 'culqi';
 
-    const charge = new Charge();
-    Object.assign(charge, {
+    // A plain object, not `new Charge()`: written with plain SQL, never tracked by the ORM.
+    const charge: Charge = {
       id: chargeId,
       appId: caller.appId,
       orderId: order.id,
@@ -91,19 +91,31 @@ export class ChargesService {
       amount: order.amount,
       currency: order.currency,
       gateway: plan.gateways[0]!,
+      gatewayChargeId: null,
       sourceType: plan.sourceType,
       paymentMethodId: plan.paymentMethodId,
       sourceToken: plan.token,
       email,
       installments: input.installments,
+      cardBrand: null,
+      cardLast4: null,
+      cardExpMonth: null,
+      cardExpYear: null,
+      failureCode: null,
+      declineCode: null,
+      failureMessage: null,
+      gatewayCode: null,
+      nextAction: null,
       routing: [{ gateway: plan.gateways[0]!, reason: plan.reason }],
+      processingMs: null,
       attemptedAt: now,
+      reconcileAttempts: 0,
       // Set before the call: if the process dies before the outcome is committed, reconciliation
       // still finds this attempt (a later outcome commit moves it as needed).
       nextReconcileAt: new Date(now.getTime() + this.firstLookupMs),
       createdAt: now,
       updatedAt: now,
-    } satisfies Partial<Charge>);
+    };
 
     await this.sql.transaction(async (tx) => {
       await this.orderState.begin(tx, caller.appId, order.id, now, replacesReview);

@@ -42,10 +42,14 @@ export class EntityRows {
     );
   }
 
-  /** An entity instance from a row as either driver returns it. */
+  /**
+   * The entity's data from a row as either driver returns it, as a plain object: `new Entity()` would
+   * go through MikroORM's per-instance property tracking (a WrappedEntity and a property redefinition
+   * per field), which rows that are never flushed do not need.
+   */
   map<T extends object>(entity: EntityClass<T>, row: Record<string, unknown>): T {
     const shape = this.shape(entity);
-    const out = new entity() as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
     for (const [name, raw] of Object.entries(row)) {
       const column = shape.byColumn.get(name);
       if (column) out[column.property] = fromSql(raw, column.kind);

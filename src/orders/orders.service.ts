@@ -47,7 +47,8 @@ export class OrdersService {
       customerId = (await this.customers.findOrCreate(caller, input.customer)).id;
     }
 
-    const order = Object.assign(new Order(), {
+    // A plain object, not `new Order()`: it is inserted with plain SQL and never tracked by the ORM.
+    const order: Order = {
       id: scopedId('order', scope),
       appId: caller.appId,
       status: 'pending',
@@ -68,7 +69,7 @@ export class OrdersService {
       paidAt: null,
       canceledAt: null,
       expiresAt,
-    } satisfies Partial<Order>);
+    };
     try {
       // One plain INSERT in its own transaction (the hot path skips the ORM's unit of work).
       await this.rows.insert(this.sql, Order, order);
