@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CulqiGateway } from '../../src/gateways/culqi/culqi.gateway';
 import { summariseCharge } from '../../src/gateways/culqi/culqi.mappers';
-import { GatewayHttpClient } from '../../src/gateways/http/gateway-http.client';
-import type { CallContext, GatewayChargeSummary } from '../../src/gateways/payment-gateway.port';
+import { GatewayHttpClient, type GatewayHttpRequest, type GatewayHttpResult } from '../../src/gateways/http/gateway-http.client';
+import type { CallContext, ChargeReference, GatewayChargeSummary } from '../../src/gateways/payment-gateway.port';
 import { Sandbox } from '../../src/sandbox/sandbox';
 import { recordSecret } from '../support/test-env';
 
-// CulqiGateway.listCharges (the reconciliation report's view of Culqi): first against a small fake
-// answering canned pages, then against the in-process Culqi simulator end to end.
+// CulqiGateway.listCharges (the reconciliation report's view of Culqi) and findChargeByReference (the
+// lookup of one attempt): first against a small fake answering canned pages, then against the
+// in-process Culqi simulator end to end.
 
 const SECRET = 'sk_test_listingSecretKey0001';
 recordSecret(SECRET);
@@ -232,5 +233,157 @@ describe('CulqiGateway.listCharges against the Culqi simulator', () => {
     expect(byRef.get(null)).toMatchObject({ gatewayChargeId: refunded.id, status: 'refunded', amount: 2000 });
     // 112 charges at 100 a page.
     expect(ctx.calls.map((c) => c.httpStatus)).toEqual([200, 200]);
+  });
+});
+
+describe('CulqiGateway.findChargeByReference against canned pages (a server ignoring every filter)', () => {
+  const ATTEMPT = new Date(at(3_600_000));
+  const ref = (chargeId: string): ChargeReference => ({ chargeId, attemptedAt: ATTEMPT, amount: 11800, currency: 'PEN' });
+  const when = (ms: number) => ({ creation_date: ATTEMPT.getTime() + ms });
+  const id = (n: number) => `chr_test_${String(n).padStart(16, '0')}`;
+
+  it('stops at the first page reaching past the window start: "not found", not 20 pages and an error', async () => {
+    // Newest first; every page announces another one, as a listing of the whole account would.
+    answer = (req) => {
+      const n = req.query.get('after') === null ? 0 : Number(req.query.get('after')!.slice(-4));
+      const items =
+        n === 0
+          ? [chargeObject(id(1), when(9 * 60_000)), chargeObject(id(2), when(60_000))]
+          : [chargeObject(id(n + 1), when(-59_000)), chargeObject(id(n + 2), when(-61_000)), chargeObject(id(n + 3), when(-3_600_000))];
+      return page(items, id(n + items.length));
+    };
+    expect(await gateway().findChargeByReference(ref('ch_never_seen'), context())).toEqual({ found: false });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('a charge carrying our id is ours even on the page past the window start', async () => {
+    answer = (req) =>
+      req.query.get('after') === null
+        ? page([chargeObject(id(1), when(60_000))], id(1))
+        : page([chargeObject(id(2), { ...when(-120_000), metadata: { smartpay_charge_id: 'ch_early' } })], id(2));
+    expect(await gateway().findChargeByReference(ref('ch_early'), context())).toMatchObject({ found: true, outcome: { status: 'succeeded', gatewayChargeId: id(2) } });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('without any item older than the window it still pages to MAX_PAGES and reports an error, never "not found"', async () => {
+    answer = (_req, i) => page([chargeObject(id(i), when(60_000))], id(i));
+    expect(await gateway().findChargeByReference(ref('ch_never_seen'), context())).toHaveProperty('error', expect.stringMatching(/more than 2000 Culqi charges of 11800 PEN/));
+    expect(seen).toHaveLength(20);
+  });
+});
+
+/** Records the path and query of every gateway call, as sent (the call log scrubs query values). */
+class RecordingHttpClient extends GatewayHttpClient {
+  readonly paths: string[] = [];
+  override send(req: GatewayHttpRequest, ctx: CallContext): Promise<GatewayHttpResult> {
+    this.paths.push(req.path);
+    return super.send(req, ctx);
+  }
+}
+
+describe('CulqiGateway.findChargeByReference against the Culqi simulator', () => {
+  let clockOffset = 0;
+  let sandbox: Sandbox;
+  let api: string;
+  let pk: string;
+  let sk: string;
+
+  beforeAll(async () => {
+    sandbox = await new Sandbox({ clock: () => Date.now() + clockOffset }).start();
+    ({ base_url: api, public_key: pk, secret_key: sk } = sandbox.describe().culqi);
+    recordSecret(sk);
+  });
+  afterAll(async () => sandbox.close());
+
+  async function post(path: string, key: string, body: unknown): Promise<Record<string, unknown>> {
+    const res = await fetch(`${api}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  interface Made {
+    card?: string;
+    reference?: string;
+    amount: number;
+    currency?: 'PEN' | 'USD';
+  }
+
+  /** Charges created by the simulator `offsetMs` after `attempt` (its clock moved there), 50 at a time. */
+  async function chargesAt(attempt: Date, offsetMs: number, made: Made[]): Promise<Record<string, unknown>[]> {
+    clockOffset = attempt.getTime() + offsetMs - Date.now();
+    const out: Record<string, unknown>[] = [];
+    for (let i = 0; i < made.length; i += 50) {
+      out.push(
+        ...(await Promise.all(
+          made.slice(i, i + 50).map(async (m) => {
+            const token = await post('/tokens', pk, { card_number: m.card ?? '4111111111111111', cvv: '123', expiration_month: '12', expiration_year: '2030', email: 'buyer@example.com' });
+            const metadata = { smartpay_charge_id: m.reference ?? `ch_other_${crypto.randomUUID()}` };
+            return post('/charges', sk, { amount: m.amount, currency_code: m.currency ?? 'PEN', email: 'buyer@example.com', source_id: token.id, description: 'Plan mensual', metadata });
+          }),
+        )),
+      );
+    }
+    clockOffset = 0;
+    return out;
+  }
+
+  const lookupGateway = (http: GatewayHttpClient) =>
+    new CulqiGateway({ apiUrl: api, secureUrl: api, secretKey: sk, publicKey: pk, timeoutMs: 5_000 }, http);
+
+  it('an attempt Culqi never saw is "not found" in one list call, with 2,500 other charges in its window', async () => {
+    const attempt = new Date(Date.now() - 2 * 3_600_000);
+    // 2,500 PEN charges of other amounts spread over the window, and 150 USD charges of the attempt's amount.
+    for (let group = 0; group < 10; group++) {
+      const made = Array.from({ length: 250 }, (_, i) => ({ amount: 2_000 + group * 250 + i }));
+      expect((await chargesAt(attempt, -50_000 + group * 60_000, made)).every((c) => c.object === 'charge')).toBe(true);
+    }
+    expect((await chargesAt(attempt, 120_000, Array.from({ length: 150 }, () => ({ amount: 1_000, currency: 'USD' as const })))).every((c) => c.object === 'charge')).toBe(true);
+    // The fixture is what it claims: 2,650 charges in the window.
+    const window = { from: new Date(attempt.getTime() - 60_000), to: new Date(attempt.getTime() + 600_000) };
+    const all = await lookupGateway(new GatewayHttpClient()).listCharges(window, context());
+    expect('charges' in all && all.charges.length).toBe(2_650);
+
+    const http = new RecordingHttpClient();
+    const ctx = context();
+    expect(await lookupGateway(http).findChargeByReference({ chargeId: 'ch_never_seen', attemptedAt: attempt, amount: 1_000, currency: 'PEN' }, ctx)).toEqual({ found: false });
+    expect(ctx.calls.map((c) => [c.operation, c.httpStatus])).toEqual([['list_charges', 200]]);
+    expect(http.paths).toHaveLength(1);
+    const [path, queryText] = http.paths[0]!.split('?');
+    expect(path).toBe('/charges');
+    expect(Object.fromEntries(new URLSearchParams(queryText))).toEqual({
+      amount: '1000',
+      currency_code: 'PEN',
+      // No creation_date filters: their unit is unconfirmed; the items' own dates bound the search.
+      limit: '100',
+    });
+  });
+
+  it('an attempt Culqi processed is found among 250 charges of the same amount, and its success wins over a later decline', async () => {
+    const attempt = new Date(Date.now() - 3_600_000);
+    // Made in creation order, as Culqi lists them (newest first): one before the window (never reached), then the rest.
+    await chargesAt(attempt, -120_000, [{ reference: 'ch_paid', amount: 1_000, card: '4000020000000000' }]);
+    const [paid] = await chargesAt(attempt, 5_000, [{ reference: 'ch_paid', amount: 1_000 }]);
+    await chargesAt(attempt, 60_000, Array.from({ length: 250 }, () => ({ amount: 1_000 })));
+    const [declined] = await chargesAt(attempt, 180_000, [{ reference: 'ch_paid', amount: 1_000, card: '4000020000000000' }]);
+    expect(paid).toMatchObject({ object: 'charge', metadata: { smartpay_charge_id: 'ch_paid' } });
+    expect(declined).toMatchObject({ object: 'error', type: 'card_error' });
+    // A decline carrying the same id long after the attempt (listed: the search has no upper bound): the success still wins.
+    await chargesAt(attempt, 660_000, [{ reference: 'ch_paid', amount: 1_000, card: '4000020000000000' }]);
+
+    const http = new RecordingHttpClient();
+    const found = await lookupGateway(http).findChargeByReference({ chargeId: 'ch_paid', attemptedAt: attempt, amount: 1_000, currency: 'PEN' }, context());
+    expect(found).toEqual({ found: true, outcome: { status: 'succeeded', gatewayChargeId: paid!.id, card: expect.objectContaining({ last4: '1111' }) }, amount: 1_000, currency: 'PEN' });
+    // 252 charges of S/ 10.00 in the window, newest first: the success is on the third page.
+    expect(http.paths).toHaveLength(3);
+    const queries = http.paths.map((p) => new URLSearchParams(p.split('?')[1]));
+    expect(queries.map((q) => q.get('amount'))).toEqual(['1000', '1000', '1000']);
+    expect(queries[0]!.get('after')).toBeNull();
+    expect(queries[1]!.get('after')).toMatch(/^chr_test_/);
+
+    // With only the decline carrying the id, the decline is the answer.
+    const [onlyDeclined] = await chargesAt(attempt, 200_000, [{ reference: 'ch_declined_only', amount: 1_000, card: '4000020000000000' }]);
+    expect(await lookupGateway(new GatewayHttpClient()).findChargeByReference({ chargeId: 'ch_declined_only', attemptedAt: attempt, amount: 1_000, currency: 'PEN' }, context())).toMatchObject({
+      found: true,
+      outcome: { status: 'failed', gatewayChargeId: onlyDeclined!.charge_id, failure: { declineCode: 'stolen_card' } },
+    });
   });
 });

@@ -19,7 +19,7 @@ import type {
   SavedCardRef,
   ThreeDsAuthentication,
 } from '../payment-gateway.port';
-import { chargeAmount, chargeMatchesReference, mapChargeObject, summariseCharge } from './culqi.mappers';
+import { chargeAmount, chargeCreatedMs, chargeMatchesReference, mapChargeObject, summariseCharge } from './culqi.mappers';
 import { buildCardBody, buildChargeBody, buildCustomerBody, buildRefundBody, culqiSourceId } from './culqi.requests';
 import {
   mapCardResult,
@@ -32,11 +32,17 @@ import {
 } from './culqi.results';
 import type { CulqiSettings } from './culqi.settings';
 
-/** Reconciliation window around `attemptedAt`: clock skew between us and Culqi, plus the request's own duration. */
-const SEARCH_BEFORE_MS = 5 * 60_000;
-const SEARCH_AFTER_MS = 10 * 60_000;
+/**
+ * How far before `attemptedAt` a reconciliation lookup reads: only clock skew between us and Culqi, since
+ * Culqi cannot create a charge from a request we had not sent yet. There is no upper bound: the listing
+ * starts at the newest charge (a 3-D Secure completion, say, reaches Culqi minutes after the attempt).
+ */
+const SEARCH_BEFORE_MS = 60_000;
 const PAGE_SIZE = 100;
-/** 20 pages of 100 charges in a 15-minute window: beyond that the search reports an error rather than "not found". */
+/**
+ * A safety bound on one lookup: 20 pages of 100 charges of the attempt's amount and currency created
+ * since just before it. Beyond that the search reports an error rather than "not found".
+ */
 const MAX_PAGES = 20;
 /** The reconciliation report reads up to 200 pages of 100 (20,000 charges) per window, then reports an error. */
 const MAX_LIST_PAGES = 200;
@@ -103,24 +109,31 @@ export class CulqiGateway implements PaymentGateway {
   }
 
   /**
-   * Lists the charges created around the attempt (newest first, `after` cursors) and matches our charge id
-   * in their metadata. A REVIEW answer creates no charge, so "not found" is a real answer once the whole
+   * Lists the charges of the attempt's amount and currency, newest first (`after` cursors), back to just
+   * before the attempt, and matches our charge id in their metadata: the filters keep the listing to a
+   * page or so however busy the merchant is, and the metadata stays the decisive check, so a gateway
+   * ignoring a filter only makes the search longer. Not `email`: whether Culqi files a charge under the e-mail sent
+   * with it or the one its token was created with is not documented, and a filter on the other one would
+   * hide the charge. A REVIEW answer creates no charge, so "not found" is a real answer once the whole
    * window has been read; a listing that fails or does not end is an error, never "not found".
    */
   async findChargeByReference(reference: ChargeReference, ctx: CallContext): Promise<LookupOutcome> {
-    const at = reference.attemptedAt.getTime();
+    const from = reference.attemptedAt.getTime() - SEARCH_BEFORE_MS;
     let cursor: string | null = null;
     let declined: LookupOutcome | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const query = new URLSearchParams({
-        creation_date_from: String(at - SEARCH_BEFORE_MS),
-        creation_date_to: String(at + SEARCH_AFTER_MS),
-        limit: String(PAGE_SIZE),
-      });
+      // No creation_date filters: their unit (seconds or milliseconds) is not confirmed (reference §2.3), and
+      // a filter read in the other unit would return an empty list — "not found" for a charge Culqi took.
+      // The window is applied to the items' own creation_date instead, whose unit is recorded (ms).
+      const query = new URLSearchParams({ amount: String(reference.amount), currency_code: reference.currency, limit: String(PAGE_SIZE) });
       if (cursor !== null) query.set('after', cursor);
       const listed = readChargePage(await this.sendRetryingOnce({ operation: 'list_charges', method: 'GET', path: `/charges?${query.toString()}` }, ctx));
       if ('error' in listed) return { error: listed.error };
+      let reachedStart = false;
       for (const item of listed.items) {
+        const created = chargeCreatedMs(item);
+        if (created !== null && created < from) reachedStart = true;
+        // Any charge carrying our id is ours, wherever the gateway placed it (even outside the window).
         if (!chargeMatchesReference(item, reference.chargeId)) continue;
         const outcome = mapChargeObject(item);
         const money = chargeAmount(item);
@@ -129,11 +142,12 @@ export class CulqiGateway implements PaymentGateway {
         if (outcome.status === 'succeeded') return { found: true, outcome, ...money };
         declined ??= { found: true, outcome, ...money };
       }
-      if (listed.nextCursor === null) return declined ?? { found: false };
+      // Newest first: "not found" only once the listing reached past the window's start, or ended.
+      if (listed.nextCursor === null || reachedStart) return declined ?? { found: false };
       if (listed.nextCursor === cursor) return { error: 'Culqi returned the same page cursor twice' };
       cursor = listed.nextCursor;
     }
-    return { error: `more than ${MAX_PAGES * PAGE_SIZE} Culqi charges in the search window` };
+    return { error: `more than ${MAX_PAGES * PAGE_SIZE} Culqi charges of ${reference.amount} ${reference.currency} since the attempt` };
   }
 
   /**

@@ -208,9 +208,8 @@ export function summariseCharge(value: unknown): GatewayChargeSummary | null {
   const money = chargeAmount(value);
   const charge = asObject(value);
   const id = asString(charge?.id);
-  const rawCreated = charge?.creation_date;
-  const created = typeof rawCreated === 'string' && /^\d{1,15}$/.test(rawCreated) ? Number(rawCreated) : rawCreated;
-  if (!outcome || !money || !charge || id === null || typeof created !== 'number' || !Number.isSafeInteger(created)) return null;
+  const created = chargeCreatedMs(value);
+  if (!outcome || !money || !charge || id === null || created === null) return null;
   let status: GatewayChargeSummary['status'] = outcome.status;
   if (outcome.status === 'succeeded') {
     const refunded = charge.amount_refunded;
@@ -226,4 +225,11 @@ export function summariseCharge(value: unknown): GatewayChargeSummary | null {
     // Unix milliseconds on charges (§2.3).
     createdAt: new Date(created),
   };
+}
+
+/** A charge object's `creation_date` (Unix milliseconds on charges, §2.3; digit strings accepted), or null. */
+export function chargeCreatedMs(value: unknown): number | null {
+  const raw = asObject(value)?.creation_date;
+  const created = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : raw;
+  return typeof created === 'number' && Number.isSafeInteger(created) ? created : null;
 }
