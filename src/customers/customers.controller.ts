@@ -3,6 +3,7 @@ import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { ApiKeyAuth, Caller } from '../common/auth/caller.decorator';
 import { ApiIdempotent, ApiJsonBody, ApiJsonResponse, ApiListResponse, ApiProblems, ApiQueryFrom } from '../common/docs/api-docs.decorators';
+import { Idempotency, type IdempotencyScope } from '../common/idempotency/idempotency-scope';
 import { ZodValidationPipe } from '../common/validation/zod-validation.pipe';
 import {
   createCustomerSchema,
@@ -30,8 +31,12 @@ export class CustomersController {
   @ApiJsonResponse(201, customerObjectSchema, 'The new customer')
   @ApiIdempotent()
   @ApiProblems('validation_error', 'invalid_json', 'card_data_not_allowed', 'customer_email_taken')
-  create(@Caller() caller: AuthedCaller, @Body(new ZodValidationPipe(createCustomerSchema)) body: CreateCustomerInput) {
-    return this.customers.create(caller, body);
+  create(
+    @Caller() caller: AuthedCaller,
+    @Body(new ZodValidationPipe(createCustomerSchema)) body: CreateCustomerInput,
+    @Idempotency() scope: IdempotencyScope | null,
+  ) {
+    return this.customers.create(caller, body, scope);
   }
 
   @Get()

@@ -4,6 +4,7 @@ import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/errors/api-error';
 import { isId, newId } from '../common/ids';
+import { type IdempotencyScope, scopedId } from '../common/idempotency/idempotency-scope';
 import { decodeCursor, toPage, type ListPage } from '../common/pagination/cursor-page';
 import { type BillingPreferences, Customer } from './customer.entity';
 import type { CreateCustomerInput, ListCustomersQuery, UpdateCustomerInput } from './customer.schemas';
@@ -19,11 +20,15 @@ export class CustomersService {
     private readonly clock: Clock,
   ) {}
 
-  async create(caller: AuthedCaller, input: CreateCustomerInput): Promise<CustomerObject> {
-    const customer = this.build(caller.appId, input);
+  async create(caller: AuthedCaller, input: CreateCustomerInput, scope: IdempotencyScope | null = null): Promise<CustomerObject> {
+    const customer = this.build(caller.appId, input, scopedId('customer', scope));
     try {
       await this.em.insert(Customer, customer);
     } catch (err) {
+      // A retry of an Idempotency-Key whose first attempt created this customer and then died: the
+      // unique e-mail already prevents a duplicate, but the client deserves its customer, not a 409.
+      const committed = scope && err instanceof UniqueConstraintViolationException ? await this.em.fork().findOne(Customer, { id: customer.id, appId: caller.appId }) : null;
+      if (committed) return presentCustomer(committed);
       if (err instanceof UniqueConstraintViolationException) {
         const existing = await this.findByEmail(caller.appId, input.email);
         throw new ApiError('customer_email_taken', `Customer ${existing?.id ?? ''} already has this e-mail`.replace('  ', ' '), {
@@ -111,7 +116,7 @@ export class CustomersService {
     return this.em.fork().findOne(Customer, { appId, emailNormalized: normalizeEmail(email) });
   }
 
-  private build(appId: string, input: CreateCustomerInput): Customer {
+  private build(appId: string, input: CreateCustomerInput, id = newId('customer')): Customer {
     const now = this.clock.now();
     const billing: BillingPreferences = {
       invoice_type: input.billing?.invoice_type ?? 'boleta',
@@ -122,7 +127,7 @@ export class CustomersService {
     const customer = this.em.create(
       Customer,
       {
-        id: newId('customer'),
+        id,
         appId,
         email: input.email.trim(),
         emailNormalized: normalizeEmail(input.email),

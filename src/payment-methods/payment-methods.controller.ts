@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { ApiKeyAuth, Caller } from '../common/auth/caller.decorator';
 import { ApiIdempotent, ApiJsonBody, ApiJsonResponse, ApiListResponse, ApiProblems } from '../common/docs/api-docs.decorators';
+import { Idempotency, type IdempotencyScope } from '../common/idempotency/idempotency-scope';
 import { ZodValidationPipe } from '../common/validation/zod-validation.pipe';
 import { paymentMethodObjectSchema, savePaymentMethodSchema, type SavePaymentMethodInput } from './payment-method.schemas';
 import { PaymentMethodsService } from './payment-methods.service';
@@ -24,8 +25,13 @@ export class PaymentMethodsController {
   @ApiJsonResponse(201, paymentMethodObjectSchema, 'The saved card')
   @ApiIdempotent()
   @ApiProblems('validation_error', 'resource_not_found', 'card_declined', 'gateway_not_supported', 'gateway_error', 'gateway_unavailable', 'card_data_not_allowed')
-  save(@Caller() caller: AuthedCaller, @Param('id') id: string, @Body(new ZodValidationPipe(savePaymentMethodSchema)) body: SavePaymentMethodInput) {
-    return this.paymentMethods.save(caller, id, body);
+  save(
+    @Caller() caller: AuthedCaller,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(savePaymentMethodSchema)) body: SavePaymentMethodInput,
+    @Idempotency() scope: IdempotencyScope | null,
+  ) {
+    return this.paymentMethods.save(caller, id, body, scope);
   }
 
   @Get()

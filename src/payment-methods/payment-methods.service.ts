@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/errors/api-error';
-import { isId, newId } from '../common/ids';
+import { isId } from '../common/ids';
+import { type IdempotencyScope, scopedId } from '../common/idempotency/idempotency-scope';
 import type { GatewayId } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
 import { GatewayRegistry } from '../gateways/gateway-registry';
@@ -28,11 +29,17 @@ export class PaymentMethodsService {
     private readonly callLog: GatewayCallWriter,
   ) {}
 
-  async save(caller: AuthedCaller, customerId: string, input: SavePaymentMethodInput): Promise<PaymentMethodObject> {
+  async save(caller: AuthedCaller, customerId: string, input: SavePaymentMethodInput, scope: IdempotencyScope | null = null): Promise<PaymentMethodObject> {
+    const pmId = scopedId('paymentMethod', scope);
+    if (scope) {
+      // A retry of an Idempotency-Key whose first attempt saved this card and then died: answer that
+      // card (as the first answer would have shown it) instead of saving it at the gateways again.
+      const saved = await this.em.fork().findOne(PaymentMethod, { id: pmId, appId: caller.appId });
+      if (saved) return presentPaymentMethod(saved);
+    }
     const customer = await this.customers.load(caller, customerId);
     const tokens: Partial<Record<GatewayId, string>> = input.tokens ?? { [input.gateway!]: input.token! };
     const existing = await this.em.find(PaymentMethod, { appId: caller.appId, customerId: customer.id, deletedAt: null });
-    const pmId = newId('paymentMethod');
     const ctx: CallContext = { appId: caller.appId, paymentMethodId: pmId, calls: [] };
 
     const refs: Partial<Record<GatewayId, GatewayCardRef>> = {};

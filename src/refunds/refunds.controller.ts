@@ -3,6 +3,7 @@ import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { ApiKeyAuth, Caller } from '../common/auth/caller.decorator';
 import { ApiIdempotent, ApiJsonBody, ApiJsonResponse, ApiListResponse, ApiProblems, ApiQueryFrom } from '../common/docs/api-docs.decorators';
+import { Idempotency, type IdempotencyScope } from '../common/idempotency/idempotency-scope';
 import { ZodValidationPipe } from '../common/validation/zod-validation.pipe';
 import { createRefundSchema, listRefundsSchema, refundObjectSchema, type CreateRefundInput, type ListRefundsQuery } from './refund.schemas';
 import { RefundsService } from './refunds.service';
@@ -19,8 +20,12 @@ export class RefundsController {
   @ApiJsonResponse(201, refundObjectSchema, 'The refund and its outcome')
   @ApiIdempotent()
   @ApiProblems('validation_error', 'resource_not_found', 'order_not_refundable', 'amount_exceeds_refundable')
-  create(@Caller() caller: AuthedCaller, @Body(new ZodValidationPipe(createRefundSchema)) body: CreateRefundInput) {
-    return this.refunds.create(caller, body);
+  create(
+    @Caller() caller: AuthedCaller,
+    @Body(new ZodValidationPipe(createRefundSchema)) body: CreateRefundInput,
+    @Idempotency() scope: IdempotencyScope | null,
+  ) {
+    return this.refunds.create(caller, body, scope);
   }
 
   @Get()

@@ -1,9 +1,10 @@
-import { EntityManager } from '@mikro-orm/core';
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { Clock } from '../common/clock';
 import { ApiError } from '../common/errors/api-error';
-import { isId, newId } from '../common/ids';
+import { isId } from '../common/ids';
+import { type IdempotencyScope, scopedId } from '../common/idempotency/idempotency-scope';
 import { decodeCursor, toPage } from '../common/pagination/cursor-page';
 import type { GatewayId } from '../config/app-config';
 import { Charge } from '../charges/charge.entity';
@@ -34,9 +35,9 @@ export function presentRefund(r: Refund) {
 }
 
 /**
- * Refunds: the amount is reserved on the order first (a conditional UPDATE that can never let
- * concurrent refunds exceed what was paid), then the gateway is called, then the outcome is
- * committed — released again if the gateway refused.
+ * Refunds: the amount is reserved on the order (a conditional UPDATE that can never let concurrent
+ * refunds exceed what was paid) in the same transaction that inserts the pending refund, then the
+ * gateway is called, then the outcome is committed — released again if the gateway refused.
  */
 @Injectable()
 export class RefundsService {
@@ -49,7 +50,22 @@ export class RefundsService {
     private readonly callLog: GatewayCallWriter,
   ) {}
 
-  async create(caller: AuthedCaller, input: CreateRefundInput) {
+  async create(caller: AuthedCaller, input: CreateRefundInput, scope: IdempotencyScope | null = null) {
+    const refundId = scopedId('refund', scope);
+    if (scope) {
+      // A retry of an Idempotency-Key whose first attempt inserted this refund and then died: answer
+      // the refund as it stands, never a second reservation or gateway refund. Still `pending` means
+      // the first attempt died around its gateway call, so the money may or may not have gone back.
+      // Asking the gateway would be better than guessing, but there is nothing to ask with: the
+      // gateway refund id is only stored with a final outcome (a crash or an ambiguous answer leaves
+      // none), the gateway port has no refund lookup, and a Culqi refund carries nothing of ours to
+      // find it by (its POST sends no metadata). Calling the gateway again could refund twice
+      // (Culqi has no idempotency key), so the client gets the stored `pending` refund, with its amount
+      // still reserved (a later refund can never exceed what was paid); settling it is for an
+      // operator, who can see at the gateway whether the charge was refunded.
+      const started = await this.em.fork().findOne(Refund, { id: refundId, appId: caller.appId });
+      if (started) return presentRefund(started);
+    }
     const order = await this.orders.load(caller, input.order_id);
     if (!['paid', 'partially_refunded'].includes(order.status) || !order.latestChargeId) {
       throw new ApiError('order_not_refundable', `The order is ${order.status}; only paid orders can be refunded`);
@@ -58,11 +74,8 @@ export class RefundsService {
     const remaining = order.amount - order.amountRefunded;
     const amount = input.amount ?? remaining;
     const now = this.clock.now();
-    if (amount <= 0 || !(await this.refundState.reserve(this.em.fork(), order.id, amount, now))) {
-      throw new ApiError('amount_exceeds_refundable', `At most ${Math.max(remaining, 0)} can still be refunded`, { param: 'amount' });
-    }
     const refund: Refund = Object.assign(new Refund(), {
-      id: newId('refund'),
+      id: refundId,
       appId: caller.appId,
       orderId: order.id,
       chargeId: charge.id,
@@ -74,11 +87,27 @@ export class RefundsService {
       createdAt: now,
       updatedAt: now,
     });
+    // The reservation and the pending refund commit together: a process that dies in between leaves
+    // neither, so the refund row is the one witness of a reservation (and a retry that finds it above
+    // knows the amount is already reserved).
+    let reserved = false;
     try {
-      await this.em.fork().insert(Refund, refund);
+      if (amount > 0) {
+        reserved = await this.em.transactional(async (tx) => {
+          if (!(await this.refundState.reserve(tx, order.id, amount, now))) return false;
+          await tx.insert(Refund, refund);
+          return true;
+        });
+      }
     } catch (err) {
-      await this.refundState.unreserve(this.em.fork(), order.id, amount, now);
+      // The same key's first attempt, still running past its lease, inserted this refund meanwhile
+      // (our reservation rolled back with the failed insert): answer that one.
+      const committed = scope && err instanceof UniqueConstraintViolationException ? await this.em.fork().findOne(Refund, { id: refundId, appId: caller.appId }) : null;
+      if (committed) return presentRefund(committed);
       throw err;
+    }
+    if (!reserved) {
+      throw new ApiError('amount_exceeds_refundable', `At most ${Math.max(remaining, 0)} can still be refunded`, { param: 'amount' });
     }
 
     const ctx: CallContext = { appId: caller.appId, refundId: refund.id, calls: [] };
