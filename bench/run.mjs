@@ -411,7 +411,9 @@ async function runMatrix(ctx) {
   };
   const markdown = matrixMarkdown(run);
   process.stdout.write(`\n${markdown}\n`);
-  writeResults(ctx, full ? 'full' : '', run, markdown);
+  // A run narrowed by options is written as `-partial`, so it never replaces latest.md (the default run's table).
+  const partial = ctx.args.targets || ctx.args.rates || ctx.args.durationS || ctx.args.stepS || (ctx.args.db && ctx.args.db !== 'both') || ctx.args.capacity === false;
+  writeResults(ctx, full ? 'full' : partial ? 'partial' : '', run, markdown);
   return run;
 }
 
