@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
 import { EntityRows } from '../database/entity-rows';
-import type { SqlSession } from '../database/sql-session';
+import { sessionOf, type SqlSession } from '../database/sql-session';
 import { Order } from './order.entity';
 
 /**
@@ -103,44 +103,30 @@ function refusal(order: Order, now: Date): ApiError {
 /**
  * Refund bookkeeping on the order: the refundable remainder is reserved with one conditional
  * UPDATE (`amount_refunded + x <= amount`), so concurrent refunds can never exceed what was paid.
- * The raw statements pass em.getTransactionContext(): without it they run outside the caller's
- * transaction — on SQLite (one connection) waiting forever for that transaction's own lock.
+ * The statements run on the caller's ORM transaction through `sessionOf` (which passes its
+ * transaction context: without it they would run on another connection — on SQLite, one
+ * connection, waiting forever for that transaction's own lock).
  */
 @Injectable()
 export class OrderRefundState {
   async reserve(em: EntityManager, orderId: string, amount: number, now: Date): Promise<boolean> {
-    const result = (await em
-      .getConnection()
-      .execute(
-        'update orders set amount_refunded = amount_refunded + ?, updated_at = ? where id = ? and status in (?, ?) and amount_refunded + ? <= amount',
-        [amount, sqlDate(em, now), orderId, 'paid', 'partially_refunded', amount],
-        'run',
-        em.getTransactionContext(),
-      )) as { affectedRows: number };
-    return result.affectedRows === 1;
+    const changed = await sessionOf(em).run(
+      'update orders set amount_refunded = amount_refunded + ?, updated_at = ? where id = ? and status in (?, ?) and amount_refunded + ? <= amount',
+      [amount, now, orderId, 'paid', 'partially_refunded', amount],
+    );
+    return changed === 1;
   }
 
   /** A refund failed: give its amount back to the refundable remainder. */
   async unreserve(em: EntityManager, orderId: string, amount: number, now: Date): Promise<void> {
-    await em
-      .getConnection()
-      .execute('update orders set amount_refunded = amount_refunded - ?, updated_at = ? where id = ? and amount_refunded >= ?', [amount, sqlDate(em, now), orderId, amount], 'run', em.getTransactionContext());
+    await sessionOf(em).run('update orders set amount_refunded = amount_refunded - ?, updated_at = ? where id = ? and amount_refunded >= ?', [amount, now, orderId, amount]);
   }
 
   /** A refund succeeded: the order is refunded when nothing is left, else partially refunded. */
   async settle(em: EntityManager, orderId: string, now: Date): Promise<void> {
-    await em
-      .getConnection()
-      .execute(
-        "update orders set status = case when amount_refunded >= amount then 'refunded' else 'partially_refunded' end, updated_at = ? where id = ? and status in ('paid', 'partially_refunded')",
-        [sqlDate(em, now), orderId],
-        'run',
-        em.getTransactionContext(),
-      );
+    await sessionOf(em).run(
+      "update orders set status = case when amount_refunded >= amount then 'refunded' else 'partially_refunded' end, updated_at = ? where id = ? and status in ('paid', 'partially_refunded')",
+      [now, orderId],
+    );
   }
-}
-
-/** A Date as the driver stores it (SQLite keeps epoch milliseconds), for raw statements. */
-function sqlDate(em: EntityManager, date: Date): unknown {
-  return em.getPlatform().processDateProperty(date);
 }
