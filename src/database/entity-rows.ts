@@ -15,7 +15,9 @@ interface Column {
 interface Shape {
   table: string;
   columns: Column[];
-  insertSql: string;
+  /** `insert into <table> (<columns>) values ` — followed by one `(?, …)` group per row. */
+  insertPrefix: string;
+  rowPlaceholders: string;
   byColumn: Map<string, Column>;
 }
 
@@ -34,12 +36,19 @@ export class EntityRows {
   constructor(private readonly em: EntityManager) {}
 
   async insert<T extends object>(session: SqlSession, entity: EntityClass<T>, value: T): Promise<void> {
+    await this.insertMany(session, entity, [value]);
+  }
+
+  /** Several rows in one INSERT statement (one round trip). */
+  async insertMany<T extends object>(session: SqlSession, entity: EntityClass<T>, values: readonly T[]): Promise<void> {
+    if (values.length === 0) return;
     const shape = this.shape(entity);
-    const record = value as Record<string, unknown>;
-    await session.run(
-      shape.insertSql,
-      shape.columns.map((c) => (record[c.property] === undefined ? c.fallback : toSql(record[c.property], c.kind))),
-    );
+    const params: SqlValue[] = [];
+    for (const value of values) {
+      const record = value as Record<string, unknown>;
+      for (const c of shape.columns) params.push(record[c.property] === undefined ? c.fallback : toSql(record[c.property], c.kind));
+    }
+    await session.run(shape.insertPrefix + values.map(() => shape.rowPlaceholders).join(', '), params);
   }
 
   /**
@@ -74,7 +83,8 @@ export class EntityRows {
       table: meta.tableName,
       columns,
       byColumn: new Map(columns.map((c) => [c.column, c])),
-      insertSql: `insert into ${meta.tableName} (${columns.map((c) => c.column).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+      insertPrefix: `insert into ${meta.tableName} (${columns.map((c) => c.column).join(', ')}) values `,
+      rowPlaceholders: `(${columns.map(() => '?').join(', ')})`,
     };
     this.shapes.set(entity, shape);
     return shape;

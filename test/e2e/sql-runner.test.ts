@@ -65,6 +65,30 @@ describe('plain SQL beside the ORM', () => {
     expect(call).toEqual({ ...(await viaOrm(GatewayCall, call!.id)) });
   });
 
+  it('several rows in one INSERT read back exactly, in a transaction with the rest', async () => {
+    const at = new Date(Date.UTC(2026, 10, 28, 12, 0, 0, 123));
+    const calls: GatewayCall[] = ['a', 'b', 'c'].map((suffix, i) => ({
+      id: `gwc_01JROWS${'0'.repeat(18)}${suffix.toUpperCase()}`.replace(/[IOLU]/g, '0').slice(0, 30),
+      appId: t.appId,
+      gateway: 'culqi',
+      operation: 'list_charges',
+      method: 'GET',
+      path: `/charges?page=${i}`,
+      httpStatus: i === 2 ? null : 200,
+      durationMs: 10 + i,
+      errorClass: i === 2 ? 'timeout' : null,
+      requestBody: null,
+      responseBody: i === 0 ? '{"data":[],"note":"ñ \\"quoted\\""}' : null,
+      chargeId: null,
+      refundId: null,
+      paymentMethodId: null,
+      createdAt: new Date(at.getTime() + i),
+    }));
+    expect(new Set(calls.map((c) => c.id)).size).toBe(3);
+    await sql.transaction((tx) => rows.insertMany(tx, GatewayCall, calls));
+    for (const call of calls) expect(await viaSql(GatewayCall, call.id)).toEqual(call);
+  });
+
   it('a transaction commits only what resolved: a thrown error rolls every statement back', async () => {
     const id = await createOrder(clientOf(t), { amount: 700 });
     await expect(
