@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containsCardNumber, findCardData, passesLuhn } from '../../src/common/card-data';
+import { containsCardNumber, findCardData, issuedByCardNetwork, passesLuhn } from '../../src/common/card-data';
 
 /** Standard gateway test PANs (Visa, Mastercard, Amex): all pass Luhn. */
 const TEST_PANS = ['4111111111111111', '5500005555555559', '378282246310005'];
@@ -46,9 +46,49 @@ describe('containsCardNumber', () => {
     ['text without digits', 'Plan Professional'],
   ])('does not flag %s', (_what, text) => expect(containsCardNumber(text)).toBe(false));
 
-  it('flags every Luhn-valid run of 13–19 digits and no Luhn-invalid one', () => {
+  it('flags every Luhn-valid run of 13–19 digits a card network could have issued, and nothing else', () => {
     const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
-    fc.assert(fc.property(digits(13, 19), (run) => containsCardNumber(`x ${run} y`) === passesLuhn(run)), { numRuns: 2000 });
+    fc.assert(fc.property(digits(13, 19), (run) => containsCardNumber(`x ${run} y`) === (passesLuhn(run) && issuedByCardNetwork(run))), { numRuns: 3000 });
+  });
+
+  it('every run starting with 3, 4, 5 or 6 is checked whole: only Luhn decides there', () => {
+    const rest = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
+    fc.assert(fc.property(fc.constantFrom('3', '4', '5', '6'), rest(12, 18), (first, tail) => containsCardNumber(first + tail) === passesLuhn(first + tail)), { numRuns: 2000 });
+  });
+
+  // Test numbers of each network (Luhn-valid), including the lengths and ranges the prefix rule narrows.
+  it.each([
+    ['Visa 13', '4222222222222'],
+    ['Visa 19', '4111111111111111110'],
+    ['Mastercard 2-series', '2223003122003222'],
+    ['Mastercard 2720', '2720992593319364'],
+    ['Mir', '2200000000000004'],
+    ['Amex', '371449635398431'],
+    ['Diners 14', '36227206271667'],
+    ['Diners 300', '30569309025904'],
+    ['Discover', '6011111111111117'],
+    ['JCB', '3530111333300000'],
+    ['UnionPay 62', '6200000000000005'],
+    ['UnionPay 81', '8171999927660000'],
+    ['Maestro', '6759649826438453'],
+    ['UATP 15', '135412345678911'],
+  ])('flags %s (%s)', (_network, pan) => {
+    expect(passesLuhn(pan)).toBe(true);
+    expect(containsCardNumber(pan)).toBe(true);
+  });
+
+  it.each([
+    ['a millisecond timestamp', '1764324000124'],
+    ['a date-based reference', '20261128000001'],
+    ['a 16-digit number starting with 9', '9000000000000001'],
+    ['a 16-digit number starting with 7', '7000000000000005'],
+    ['a 16-digit number starting with 0', '0000000000000000'],
+    ['a 16-digit number starting with 1 (UATP is 15)', '1000000000000008'],
+    ['a 16-digit number starting with 2 below Mir', '2100000000000005'],
+    ['a 16-digit number starting with 83', '8300000000000000'],
+  ])('does not flag %s that happens to pass Luhn (%s)', (_what, run) => {
+    expect(passesLuhn(run)).toBe(true);
+    expect(containsCardNumber(`reference ${run}`)).toBe(false);
   });
 
   it('never flags a digit run shorter than 13 or longer than 19', () => {
