@@ -4,10 +4,16 @@ import type { FaultSpec } from './fault-spec';
 import type { SimRequest, SimResponse } from './sim-types';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Where random simulator ports come from: below Linux's default ephemeral range (32768–60999). */
+const STATIC_PORTS = { from: 20_000, to: 32_000 };
 
 export interface SimulatorServerOptions {
   host: string;
-  /** 0 = a random free port, kept across `down` → clear so the base URL stays valid. */
+  /**
+   * 0 = a random free port below the kernel's ephemeral range, kept across `down` → clear so the base URL
+   * stays valid. Not an ephemeral port (`listen(0)`): while `down` frees it, any outgoing connection of the
+   * machine could take it as its local port and the simulator could not come back.
+   */
   port: number;
   /** Added to every answer (benchmarks: a gateway is never instantaneous). */
   baseLatencyMs?: number;
@@ -64,7 +70,15 @@ export class SimulatorServer {
   }
 
   async start(): Promise<void> {
-    await this.listen();
+    if (this.boundPort !== 0) return this.listen();
+    for (let attempt = 0; ; attempt++) {
+      this.boundPort = STATIC_PORTS.from + Math.floor(Math.random() * (STATIC_PORTS.to - STATIC_PORTS.from));
+      try {
+        return await this.listen();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 50) throw err;
+      }
+    }
   }
 
   /** Replaces the current fault. `down` closes the listener now; leaving `down` reopens it on the same port. */

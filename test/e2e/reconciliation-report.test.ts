@@ -40,7 +40,8 @@ describe('reconciliation report through the sandboxes', () => {
   const made = { a: new Map<string, Record<string, unknown>>(), b: new Map<string, Record<string, unknown>>() };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // A `down` fault below must not open a circuit for the tests after it (the circuit is failover.test.ts's subject).
+    t = await startTestApp({ CIRCUIT_BREAKER_THRESHOLD: '1000' });
     info = await sandboxInfo(t);
     a = clientOf(t);
     b = clientOf(t, (await t.newTenant('Tenant B')).apiKey);
