@@ -33,7 +33,6 @@ export class IdempotencyService {
     const keyHash = sha256Hex(key);
     const now = this.clock.now();
     const { leaseMs, ttlMs } = this.config.idempotency;
-    const em = this.em.fork();
     try {
       const id = newId('idempotency');
       // The common case (a new key) is one plain INSERT; the rare takeover paths below use the ORM.
@@ -54,6 +53,8 @@ export class IdempotencyService {
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
     }
 
+    // The key exists: only now is an EntityManager needed (the new-key path above never uses one).
+    const em = this.em.fork();
     const existing = await em.findOne(IdempotencyRecord, { appId, keyHash });
     if (!existing) throw new ApiError('idempotency_request_in_progress', 'Retry the request: its key was just released');
 
