@@ -182,47 +182,55 @@ describe('summariseCharge', () => {
   });
 });
 
-describe('CulqiGateway.listCharges against the Culqi simulator', () => {
-  let clockOffset = 0;
+/**
+ * The Culqi simulator on a movable clock (`offsetMs` shifts the time it stamps on new charges), one per
+ * describe block, with what the tests need to make tokens and charges through its own API.
+ */
+function simulatedCulqi() {
+  const culqi = { api: '', pk: '', sk: '', offsetMs: 0 };
   let sandbox: Sandbox;
-  let api: string;
-  let pk: string;
-  let sk: string;
-
   beforeAll(async () => {
-    sandbox = await new Sandbox({ clock: () => Date.now() + clockOffset }).start();
-    const d = sandbox.describe();
-    ({ base_url: api, public_key: pk, secret_key: sk } = d.culqi);
-    recordSecret(sk);
+    sandbox = await new Sandbox({ clock: () => Date.now() + culqi.offsetMs }).start();
+    ({ base_url: culqi.api, public_key: culqi.pk, secret_key: culqi.sk } = sandbox.describe().culqi);
+    recordSecret(culqi.sk);
   });
   afterAll(async () => sandbox.close());
 
   async function post(path: string, key: string, body: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(`${api}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${culqi.api}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
     return (await res.json()) as Record<string, unknown>;
   }
 
-  async function charge(card: string, reference: string | null, amount = 1000): Promise<Record<string, unknown>> {
-    const token = await post('/tokens', pk, { card_number: card, cvv: '123', expiration_month: '12', expiration_year: '2030', email: 'buyer@example.com' });
-    const metadata = reference === null ? {} : { smartpay_charge_id: reference };
-    return post('/charges', sk, { amount, currency_code: 'PEN', email: 'buyer@example.com', source_id: token.id, description: 'Plan mensual', metadata });
+  /** A token, then a charge with it; `metadata` carries our charge id (or nothing). */
+  async function charge(m: { card?: string; amount: number; currency?: 'PEN' | 'USD'; metadata: Record<string, string> }): Promise<Record<string, unknown>> {
+    const token = await post('/tokens', culqi.pk, { card_number: m.card ?? '4111111111111111', cvv: '123', expiration_month: '12', expiration_year: '2030', email: 'buyer@example.com' });
+    return post('/charges', culqi.sk, { amount: m.amount, currency_code: m.currency ?? 'PEN', email: 'buyer@example.com', source_id: token.id, description: 'Plan mensual', metadata: m.metadata });
   }
+
+  return { culqi, post, charge };
+}
+
+describe('CulqiGateway.listCharges against the Culqi simulator', () => {
+  const { culqi, post, charge: make } = simulatedCulqi();
+
+  const charge = (card: string, reference: string | null, amount = 1000) =>
+    make({ card, amount, metadata: reference === null ? {} : { smartpay_charge_id: reference } });
 
   it('lists exactly the window across pages, declines and refunds included', async () => {
     const now = Date.now();
-    clockOffset = -3 * 3_600_000;
+    culqi.offsetMs = -3 * 3_600_000;
     await charge('4111111111111111', 'ch_before');
-    clockOffset = -3_600_000;
+    culqi.offsetMs = -3_600_000;
     const inside: string[] = [];
     for (let i = 0; i < 110; i++) inside.push((await charge('4111111111111111', `ch_in_${i}`, 300 + i)).id as string);
     const declined = await charge('4000020000000000', 'ch_declined');
     const refunded = await charge('4111111111111111', null, 2000);
-    expect(await post('/refunds', sk, { charge_id: refunded.id, amount: 2000, reason: 'solicitud_comprador' })).toHaveProperty('object', 'refund');
-    clockOffset = 0;
+    expect(await post('/refunds', culqi.sk, { charge_id: refunded.id, amount: 2000, reason: 'solicitud_comprador' })).toHaveProperty('object', 'refund');
+    culqi.offsetMs = 0;
     await charge('4111111111111111', 'ch_after');
 
     const ctx = context();
-    const listed = await gateway(api, sk).listCharges({ from: new Date(now - 2 * 3_600_000), to: new Date(now - 30 * 60_000) }, ctx);
+    const listed = await gateway(culqi.api, culqi.sk).listCharges({ from: new Date(now - 2 * 3_600_000), to: new Date(now - 30 * 60_000) }, ctx);
     if (!('charges' in listed)) throw new Error(listed.error);
     expect(listed.charges).toHaveLength(112);
     const byRef = new Map(listed.charges.map((c) => [c.reference, c]));
@@ -282,23 +290,7 @@ class RecordingHttpClient extends GatewayHttpClient {
 }
 
 describe('CulqiGateway.findChargeByReference against the Culqi simulator', () => {
-  let clockOffset = 0;
-  let sandbox: Sandbox;
-  let api: string;
-  let pk: string;
-  let sk: string;
-
-  beforeAll(async () => {
-    sandbox = await new Sandbox({ clock: () => Date.now() + clockOffset }).start();
-    ({ base_url: api, public_key: pk, secret_key: sk } = sandbox.describe().culqi);
-    recordSecret(sk);
-  });
-  afterAll(async () => sandbox.close());
-
-  async function post(path: string, key: string, body: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(`${api}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
-    return (await res.json()) as Record<string, unknown>;
-  }
+  const { culqi, charge } = simulatedCulqi();
 
   interface Made {
     card?: string;
@@ -309,25 +301,21 @@ describe('CulqiGateway.findChargeByReference against the Culqi simulator', () =>
 
   /** Charges created by the simulator `offsetMs` after `attempt` (its clock moved there), 50 at a time. */
   async function chargesAt(attempt: Date, offsetMs: number, made: Made[]): Promise<Record<string, unknown>[]> {
-    clockOffset = attempt.getTime() + offsetMs - Date.now();
+    culqi.offsetMs = attempt.getTime() + offsetMs - Date.now();
     const out: Record<string, unknown>[] = [];
     for (let i = 0; i < made.length; i += 50) {
       out.push(
         ...(await Promise.all(
-          made.slice(i, i + 50).map(async (m) => {
-            const token = await post('/tokens', pk, { card_number: m.card ?? '4111111111111111', cvv: '123', expiration_month: '12', expiration_year: '2030', email: 'buyer@example.com' });
-            const metadata = { smartpay_charge_id: m.reference ?? `ch_other_${crypto.randomUUID()}` };
-            return post('/charges', sk, { amount: m.amount, currency_code: m.currency ?? 'PEN', email: 'buyer@example.com', source_id: token.id, description: 'Plan mensual', metadata });
-          }),
+          made.slice(i, i + 50).map((m) => charge({ ...m, metadata: { smartpay_charge_id: m.reference ?? `ch_other_${crypto.randomUUID()}` } })),
         )),
       );
     }
-    clockOffset = 0;
+    culqi.offsetMs = 0;
     return out;
   }
 
   const lookupGateway = (http: GatewayHttpClient) =>
-    new CulqiGateway({ apiUrl: api, secureUrl: api, secretKey: sk, publicKey: pk, timeoutMs: 5_000 }, http);
+    new CulqiGateway({ apiUrl: culqi.api, secureUrl: culqi.api, secretKey: culqi.sk, publicKey: culqi.pk, timeoutMs: 5_000 }, http);
 
   it('an attempt Culqi never saw is "not found" in one list call, with 2,500 other charges in its window', async () => {
     const attempt = new Date(Date.now() - 2 * 3_600_000);
