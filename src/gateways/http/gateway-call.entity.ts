@@ -1,7 +1,22 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { timestamp } from '../../database/column-types';
 
-export type GatewayErrorClass = 'connection_refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'http_4xx' | 'http_5xx' | 'invalid_response' | 'circuit_open';
+/**
+ * How a gateway exchange failed. `pool_queue_timeout`: the call waited longer than allowed for a free
+ * connection of SmartPay's own pool and was dropped before any byte of it was written (not sent, and
+ * nothing about the gateway's health). Stored in a varchar(24) column: keep new names within 24 characters.
+ */
+export type GatewayErrorClass =
+  | 'connection_refused'
+  | 'dns'
+  | 'tls'
+  | 'timeout'
+  | 'pool_queue_timeout'
+  | 'reset'
+  | 'http_4xx'
+  | 'http_5xx'
+  | 'invalid_response'
+  | 'circuit_open';
 
 /**
  * One HTTP exchange with a gateway: what was asked, what came back (bodies redacted), how long it

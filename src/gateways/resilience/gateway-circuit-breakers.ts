@@ -8,18 +8,32 @@ import { GatewayCircuit, type CircuitBreakerSettings, type CircuitView } from '.
  */
 export class GatewayCircuitBreakers {
   private readonly circuits = new Map<GatewayId, GatewayCircuit>();
+  private readonly listeners: ((gateway: GatewayId, state: 'open' | 'closed') => void)[] = [];
 
   constructor(
     readonly settings: CircuitBreakerSettings,
     private readonly gateways: readonly GatewayId[],
   ) {
-    for (const id of gateways) this.circuits.set(id, new GatewayCircuit(settings));
+    for (const id of gateways) this.circuits.set(id, this.newCircuit(id));
+  }
+
+  /** Told when any gateway's circuit opens or closes (the alerts capability raises and resolves alerts). */
+  onStateChange(listener: (gateway: GatewayId, state: 'open' | 'closed') => void): void {
+    this.listeners.push(listener);
+  }
+
+  private newCircuit(gateway: GatewayId): GatewayCircuit {
+    const circuit = new GatewayCircuit(this.settings);
+    circuit.onStateChange((state) => {
+      for (const listener of this.listeners) listener(gateway, state);
+    });
+    return circuit;
   }
 
   for(gateway: GatewayId): GatewayCircuit {
     let circuit = this.circuits.get(gateway);
     if (!circuit) {
-      circuit = new GatewayCircuit(this.settings);
+      circuit = this.newCircuit(gateway);
       this.circuits.set(gateway, circuit);
     }
     return circuit;
