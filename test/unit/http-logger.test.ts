@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpLogger, serializeError } from '../../src/common/logging/logger';
+import { createHttpLogger, serializeError, withoutSql } from '../../src/common/logging/logger';
 
 /** A database error as MikroORM raises it: the failed statement, with its values, in the message. */
 class DriverException extends Error {
@@ -51,5 +51,17 @@ describe('request logger', () => {
     expect(text).not.toContain('ana@example.pe');
     expect(text).not.toContain('sk_test_secret');
     expect((lines[0]!.err as { type?: string }).type).toBe('DriverException');
+  });
+});
+
+describe('withoutSql', () => {
+  it('drops the statement a MariaDB connector error ends with, values included', () => {
+    const message =
+      "(conn:19, no: 1064, SQLState: 42000) You have an error in your SQL syntax near 'key, value'\nsql: insert ignore into system_settings (key, value) values ('encryption_key', 'c2VjcmV0') - parameters:[]";
+    const cleaned = serializeError(Object.assign(new Error(message), { name: 'SyntaxErrorException' })) as { message: string; stack: string };
+    expect(cleaned.message).toBe("(conn:19, no: 1064, SQLState: 42000) You have an error in your SQL syntax near 'key, value'\nsql: [omitted]");
+    const near = withoutSql("(conn:3, no: 1064) You have an error in your SQL syntax; check the manual near 'key, value) values ('x', 'c2VjcmV0')' at line 1\nsql: insert …");
+    expect(near).toBe('(conn:3, no: 1064) You have an error in your SQL syntax; check the manual near [omitted] at line 1\nsql: [omitted]');
+    expect(JSON.stringify(cleaned)).not.toContain('c2VjcmV0');
   });
 });

@@ -47,12 +47,22 @@ export function serializeError(err: unknown): unknown {
     params?: unknown;
   };
   if (typeof base.message !== 'string') return base;
-  const sqlTail = / - (?!.* - )(.*)$/s.exec(base.message);
-  if (/^(insert|update|delete|select|replace|create|alter|drop)\b/i.test(base.message) && sqlTail) {
-    const message = `[sql omitted] ${sqlTail[1]}`;
-    return { ...base, message, stack: base.stack?.replace(base.message, message) };
-  }
-  return base;
+  const message = withoutSql(base.message);
+  return message === base.message ? base : { ...base, message, stack: base.stack?.replace(base.message, message) };
+}
+
+/**
+ * An error message without the statement it quotes. MikroORM's knex errors lead with the statement
+ * (`insert into … - Duplicate entry…`); the MariaDB connector's end with it (`(conn:19, no: 1064…) You
+ * have an error…\nsql: insert … - parameters:[…]`).
+ */
+export function withoutSql(message: string): string {
+  const sqlTail = / - (?!.* - )(.*)$/s.exec(message);
+  if (/^(insert|update|delete|select|replace|create|alter|drop)\b/i.test(message) && sqlTail) return `[sql omitted] ${sqlTail[1]}`;
+  const connectorSql = /\nsql: [\s\S]*$/.exec(message);
+  const head = connectorSql ? `${message.slice(0, connectorSql.index)}\nsql: [omitted]` : message;
+  // A syntax error quotes the statement from where it went wrong: `near '…values (…)' at line 1`.
+  return head.replace(/ near '[\s\S]*' at line (\d+)/, ' near [omitted] at line $1');
 }
 
 export function createRootLogger(config: AppConfig): Logger {
