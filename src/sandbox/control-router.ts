@@ -1,13 +1,30 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { faultToJson, parseFault } from './fault-spec';
 import { asRecord } from './json-input';
-import { SANDBOX_GATEWAYS, type Sandbox, type SandboxGateway } from './sandbox';
+import { controlMessageJson, recipientsOf } from './postmark/postmark-outbound';
+import { registerPushControlRoutes } from './push/push-control-routes';
+import { SANDBOX_SIMULATORS, type Sandbox, type SandboxSimulatorName } from './sandbox';
 
-function gatewayOf(req: Request, res: Response): SandboxGateway | null {
+function gatewayOf(req: Request, res: Response): SandboxSimulatorName | null {
   const gateway = String(req.params.gateway ?? '');
-  if ((SANDBOX_GATEWAYS as readonly string[]).includes(gateway)) return gateway as SandboxGateway;
-  res.status(404).json({ error: `unknown gateway ${gateway}; expected ${SANDBOX_GATEWAYS.join(' or ')}` });
+  if ((SANDBOX_SIMULATORS as readonly string[]).includes(gateway)) return gateway as SandboxSimulatorName;
+  res.status(404).json({ error: `unknown simulator ${gateway}; expected ${SANDBOX_SIMULATORS.join(', ')}` });
   return null;
+}
+
+/** `{ "url": "http(s)://…" | null, "user"?, "password"? }`, or null when the body is not that. */
+function webhookTargetOf(body: unknown): { url: string; user?: string; password?: string } | { url: null } | null {
+  const { url, user, password } = asRecord(body) ?? {};
+  if (url === null) return { url: null };
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url) || (user !== undefined && typeof user !== 'string') || (password !== undefined && typeof password !== 'string')) return null;
+  return { url, user, password };
+}
+
+/** The address of `{ "email": "…" }` (or `?email=` on DELETE). */
+function emailOf(req: Request): string | null {
+  const fromBody = asRecord(req.body)?.email;
+  const value = typeof fromBody === 'string' ? fromBody : req.query.email;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 function metadataMatches(query: Request['query'], metadata: unknown): boolean {
@@ -108,6 +125,62 @@ export function createSandboxControlRouter(sandbox: Sandbox): Router {
   router.get('/mercadopago/_webhooks', (_req, res) => {
     res.json({ data: [...sandbox.mercadopago.webhooks.deliveries].reverse() });
   });
+
+  // What Postmark accepted, newest first; `to` matches any recipient, `metadata.<key>=<value>` the metadata.
+  router.get('/postmark/_messages', (req, res) => {
+    const to = typeof req.query.to === 'string' ? req.query.to.toLowerCase() : undefined;
+    const data = sandbox.postmark
+      .messages()
+      .filter((m) => to === undefined || recipientsOf(m).some((r) => r.toLowerCase() === to))
+      .filter((m) => metadataMatches(req.query, m.Metadata))
+      .map(controlMessageJson);
+    res.json({ data });
+  });
+
+  router.delete('/postmark/_messages', (_req, res) => {
+    sandbox.postmark.clearMessages();
+    res.json({ data: [] });
+  });
+
+  router.get('/postmark/_webhooks', (_req, res) => {
+    res.json({ target: sandbox.postmark.webhookTarget?.url ?? null, data: [...sandbox.postmark.webhooks.deliveries].reverse() });
+  });
+
+  // Postmark configures webhooks per server and stream; the simulator has one target for all.
+  router.put('/postmark/_webhook', (req, res) => {
+    const target = webhookTargetOf(req.body);
+    if (!target) {
+      res.status(400).json({ error: 'body must be { "url": "http(s)://…" | null, "user"?: string, "password"?: string }' });
+      return;
+    }
+    sandbox.postmark.setWebhookTarget(target.url === null ? null : target);
+    res.json({ url: sandbox.postmark.webhookTarget?.url ?? null });
+  });
+
+  router.get('/postmark/_inactive', (_req, res) => {
+    res.json({ data: sandbox.postmark.inactiveAddresses() });
+  });
+
+  router.post('/postmark/_inactive', (req, res) => {
+    const email = emailOf(req);
+    const entry = email === null ? null : sandbox.postmark.deactivate(email);
+    if (!entry) {
+      res.status(400).json({ error: 'body must be { "email": "<a valid address>" }' });
+      return;
+    }
+    res.json(entry);
+  });
+
+  router.delete('/postmark/_inactive', (req, res) => {
+    const email = emailOf(req);
+    if (email === null) {
+      res.status(400).json({ error: 'body must be { "email": "…" } (or ?email=…)' });
+      return;
+    }
+    res.json({ email: email.toLowerCase(), reactivated: sandbox.postmark.reactivate(email) });
+  });
+
+  registerPushControlRoutes(router, sandbox.push);
 
   router.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'unknown sandbox control endpoint' });

@@ -1,10 +1,13 @@
 /**
- * `npm run sandbox`: the gateway simulators as a standalone process (benchmarks, crash tests, several SmartPay
+ * `npm run sandbox`: the gateway, Postmark and Web Push simulators as a standalone process (benchmarks, crash tests, several SmartPay
  * instances sharing one "gateway"). Prints the GET /v1/sandbox description as JSON on stdout and runs until
  * SIGTERM/SIGINT. Settings (all optional): SANDBOX_HOST, SANDBOX_CONTROL_PORT (4010), SANDBOX_CULQI_PORT,
  * SANDBOX_MERCADOPAGO_PORT, SANDBOX_CULQI_PUBLIC_KEY, SANDBOX_CULQI_SECRET_KEY, SANDBOX_MERCADOPAGO_PUBLIC_KEY,
  * SANDBOX_MERCADOPAGO_ACCESS_TOKEN, SANDBOX_MERCADOPAGO_WEBHOOK_SECRET, SANDBOX_LATENCY_MS,
- * SANDBOX_CULQI_WEBHOOK_URL, SANDBOX_CULQI_WEBHOOK_USER, SANDBOX_CULQI_WEBHOOK_PASSWORD.
+ * SANDBOX_CULQI_WEBHOOK_URL, SANDBOX_CULQI_WEBHOOK_USER, SANDBOX_CULQI_WEBHOOK_PASSWORD, SANDBOX_POSTMARK_PORT,
+ * SANDBOX_POSTMARK_SERVER_TOKEN (default pm-sandbox-<uuid>), SANDBOX_POSTMARK_WEBHOOK_URL (Delivery, Bounce and
+ * SpamComplaint webhooks), SANDBOX_POSTMARK_WEBHOOK_USER, SANDBOX_POSTMARK_WEBHOOK_PASSWORD (their Basic auth),
+ * SANDBOX_PUSH_PORT (the Web Push service, HTTPS with a certificate made at start: the printed `push.ca`).
  */
 import express from 'express';
 import type { Server } from 'node:http';
@@ -31,6 +34,8 @@ async function main(): Promise<void> {
     host,
     culqiPort: port('SANDBOX_CULQI_PORT', 0),
     mercadopagoPort: port('SANDBOX_MERCADOPAGO_PORT', 0),
+    postmarkPort: port('SANDBOX_POSTMARK_PORT', 0),
+    pushPort: port('SANDBOX_PUSH_PORT', 0),
     culqiPublicKey: optional('SANDBOX_CULQI_PUBLIC_KEY'),
     culqiSecretKey: optional('SANDBOX_CULQI_SECRET_KEY'),
     mercadopagoPublicKey: optional('SANDBOX_MERCADOPAGO_PUBLIC_KEY'),
@@ -39,6 +44,10 @@ async function main(): Promise<void> {
     culqiWebhookUrl: optional('SANDBOX_CULQI_WEBHOOK_URL'),
     culqiWebhookUser: optional('SANDBOX_CULQI_WEBHOOK_USER'),
     culqiWebhookPassword: optional('SANDBOX_CULQI_WEBHOOK_PASSWORD'),
+    postmarkServerToken: optional('SANDBOX_POSTMARK_SERVER_TOKEN'),
+    postmarkWebhookUrl: optional('SANDBOX_POSTMARK_WEBHOOK_URL'),
+    postmarkWebhookUser: optional('SANDBOX_POSTMARK_WEBHOOK_USER'),
+    postmarkWebhookPassword: optional('SANDBOX_POSTMARK_WEBHOOK_PASSWORD'),
     latencyMs: latency,
   });
   await sandbox.start();

@@ -16,8 +16,9 @@ export const SANDBOX_DESCRIPTION = Symbol('SANDBOX_DESCRIPTION');
 const descriptionSchema = z.object({
   culqi: z.object({ base_url: z.string(), secure_url: z.string(), public_key: z.string(), secret_key: z.string() }),
   mercadopago: z.object({ base_url: z.string(), public_key: z.string(), access_token: z.string(), webhook_secret: z.string() }),
-  postmark: z.object({ base_url: z.string() }).nullable(),
+  postmark: z.object({ base_url: z.string(), server_token: z.string() }).nullable(),
   sunat: z.object({ base_url: z.string() }).nullable(),
+  push: z.object({ base_url: z.string(), ca: z.string() }).nullable(),
   control_url: z.string().nullable(),
 });
 

@@ -1,8 +1,10 @@
 import { CulqiSimulator, type CulqiWebhookTarget } from './culqi/culqi-simulator';
+import type { FaultSpec } from './fault-spec';
 import { MercadoPagoSimulator } from './mercadopago/mp-simulator';
+import { PostmarkSimulator, type PostmarkWebhookTarget } from './postmark/postmark-simulator';
+import { PushSimulator } from './push/push-simulator';
 import { randomAlnum, randomDigits, randomHex, uuid } from './random-values';
 import type { Clock } from './sim-types';
-import type { SimulatorServer } from './simulator-server';
 
 export interface SandboxOptions {
   /** Loopback by default: the simulators are never meant to be reachable from elsewhere. */
@@ -10,15 +12,24 @@ export interface SandboxOptions {
   /** 0 (default) = a random free port each. */
   culqiPort?: number;
   mercadopagoPort?: number;
+  postmarkPort?: number;
+  /** The Web Push service simulator (HTTPS). */
+  pushPort?: number;
   culqiPublicKey?: string;
   culqiSecretKey?: string;
   mercadopagoPublicKey?: string;
   mercadopagoAccessToken?: string;
   mercadopagoWebhookSecret?: string;
+  /** Default: a random `pm-sandbox-<uuid>`. */
+  postmarkServerToken?: string;
   /** Where Culqi events go (Culqi has one webhook URL per account, set in its panel), with optional Basic auth. */
   culqiWebhookUrl?: string;
   culqiWebhookUser?: string;
   culqiWebhookPassword?: string;
+  /** Where Postmark's Delivery/Bounce/SpamComplaint webhooks go, with optional Basic auth. */
+  postmarkWebhookUrl?: string;
+  postmarkWebhookUser?: string;
+  postmarkWebhookPassword?: string;
   /** Culqi event types delivered; default all. */
   culqiWebhookEvents?: string[];
   /** Added to every gateway answer (benchmarks). */
@@ -39,20 +50,35 @@ export interface SandboxOptions {
 export interface SandboxDescription {
   culqi: { base_url: string; secure_url: string; public_key: string; secret_key: string };
   mercadopago: { base_url: string; public_key: string; access_token: string; webhook_secret: string };
-  postmark: { base_url: string } | null;
+  postmark: { base_url: string; server_token: string } | null;
   sunat: { base_url: string } | null;
+  /** The Web Push service: endpoints are under base_url, served with a certificate only `ca` vouches for. */
+  push: { base_url: string; ca: string } | null;
   control_url: string | null;
 }
 
 export const SANDBOX_GATEWAYS = ['culqi', 'mercadopago'] as const;
 export type SandboxGateway = (typeof SANDBOX_GATEWAYS)[number];
+/** Every simulator that takes faults (`{control}/<name>/_faults`): the gateways, Postmark and the push service. */
+export const SANDBOX_SIMULATORS = [...SANDBOX_GATEWAYS, 'postmark', 'push'] as const;
+export type SandboxSimulatorName = (typeof SANDBOX_SIMULATORS)[number];
 
 const MINUTE = 60_000;
 
-/** The two gateway simulators, each on its own loopback listener, with sandbox-only credentials. */
+/** What the `_faults` control routes drive: a simulator's listener, plain HTTP or (the push service) HTTPS. */
+export interface FaultableServer {
+  readonly port: number;
+  readonly currentFault: FaultSpec | null;
+  setFault(spec: FaultSpec): Promise<void>;
+  clearFault(): Promise<void>;
+}
+
+/** The gateway simulators, Postmark and the push service, each on its own loopback listener, with sandbox-only credentials. */
 export class Sandbox {
   readonly culqi: CulqiSimulator;
   readonly mercadopago: MercadoPagoSimulator;
+  readonly postmark: PostmarkSimulator;
+  readonly push: PushSimulator;
   private controlUrl: string | null;
   private started = false;
 
@@ -93,13 +119,28 @@ export class Sandbox {
       baseLatencyMs: options.latencyMs ?? 0,
       webhookRetryDelaysMs: retries,
     });
+    const postmarkWebhook: PostmarkWebhookTarget | null = options.postmarkWebhookUrl
+      ? { url: options.postmarkWebhookUrl, user: options.postmarkWebhookUser, password: options.postmarkWebhookPassword }
+      : null;
+    this.postmark = new PostmarkSimulator({
+      host,
+      port: options.postmarkPort ?? 0,
+      serverToken: options.postmarkServerToken ?? `pm-sandbox-${uuid()}`,
+      now,
+      baseLatencyMs: options.latencyMs ?? 0,
+      webhook: postmarkWebhook,
+      webhookRetryDelaysMs: retries,
+    });
+    this.push = new PushSimulator({ host, port: options.pushPort ?? 0, now, baseLatencyMs: options.latencyMs ?? 0 });
   }
 
-  /** Starts both simulators; on failure nothing stays open. */
+  /** Starts every simulator; on failure nothing stays open. */
   async start(): Promise<this> {
     try {
       await this.culqi.start();
       await this.mercadopago.start();
+      await this.postmark.start();
+      await this.push.start();
       this.started = true;
       return this;
     } catch (err) {
@@ -116,8 +157,17 @@ export class Sandbox {
     this.controlUrl = url;
   }
 
-  server(gateway: SandboxGateway): SimulatorServer {
-    return gateway === 'culqi' ? this.culqi.server : this.mercadopago.server;
+  server(name: SandboxSimulatorName): FaultableServer {
+    switch (name) {
+      case 'culqi':
+        return this.culqi.server;
+      case 'mercadopago':
+        return this.mercadopago.server;
+      case 'postmark':
+        return this.postmark.server;
+      case 'push':
+        return this.push.server;
+    }
   }
 
   describe(): SandboxDescription {
@@ -129,8 +179,9 @@ export class Sandbox {
         access_token: this.mercadopago.accessToken,
         webhook_secret: this.mercadopago.webhookSecret,
       },
-      postmark: null,
+      postmark: { base_url: this.postmark.baseUrl, server_token: this.postmark.serverToken },
       sunat: null,
+      push: { base_url: this.push.baseUrl, ca: this.push.ca },
       control_url: this.controlUrl,
     };
   }
@@ -138,6 +189,6 @@ export class Sandbox {
   /** Closes listeners, pending delayed answers and webhook retries. */
   async close(): Promise<void> {
     this.started = false;
-    await Promise.all([this.culqi.close(), this.mercadopago.close()]);
+    await Promise.all([this.culqi.close(), this.mercadopago.close(), this.postmark.close(), this.push.close()]);
   }
 }

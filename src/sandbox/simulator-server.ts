@@ -24,6 +24,10 @@ export interface SimulatorServerOptions {
   acceptsForm?: (path: string) => boolean;
   /** The body of an injected `http_500`, as the imitated service's edge would send it. */
   serverError: () => SimResponse;
+  /** Largest request body read (default 1 MB); Postmark takes batches of up to 50 MB. */
+  maxBodyBytes?: number;
+  /** The answer to a body over `maxBodyBytes`, in the imitated service's shape. */
+  payloadTooLarge?: () => SimResponse;
 }
 
 /**
@@ -139,9 +143,9 @@ export class SimulatorServer {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readBody(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
     if (raw === null) {
-      this.write(res, { status: 413, body: { message: 'request entity too large' } });
+      this.write(res, this.options.payloadTooLarge?.() ?? { status: 413, body: { message: 'request entity too large' } });
       return;
     }
     if (!this.listening || this.closed) {
@@ -187,12 +191,12 @@ export class SimulatorServer {
 }
 
 /** The whole body, or null when it is larger than the simulators accept. */
-async function readBody(req: IncomingMessage): Promise<string | null> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return null;
+    if (size > maxBytes) return null;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
