@@ -82,6 +82,8 @@ function smartpayEnv(sandbox, { databaseUrl, port, apiKey, logFile, extra = {} }
     DATABASE_URL: databaseUrl,
     SMARTPAY_SANDBOX: 'off',
     SMARTPAY_BOOTSTRAP_API_KEY: apiKey,
+    // Production requires it (webhook secrets are encrypted at rest); a fixed one suits a benchmark.
+    SMARTPAY_ENCRYPTION_KEY: '00'.repeat(32),
     LOG_LEVEL: 'info',
     LOG_FILE: logFile,
     CULQI_SECRET_KEY: d.culqi.secret_key,

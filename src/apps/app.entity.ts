@@ -1,5 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { timestamp } from '../database/column-types';
+import { json, timestamp } from '../database/column-types';
+import type { AppSettings } from './app-settings';
 
 /** A tenant: one client application of the merchant. Everything in /v1 belongs to exactly one app. */
 @Entity({ tableName: 'apps' })
@@ -12,4 +13,8 @@ export class App {
 
   @Property(timestamp())
   createdAt!: Date;
+
+  /** Notification choices (app-settings.ts); null until first changed. */
+  @Property({ ...json(), nullable: true })
+  settings: Partial<AppSettings> | null = null;
 }

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import type { JobStatus } from '../jobs/job.entity';
 import { JOB_STATUSES, JobStore } from '../jobs/job-store';
 import { JobQueue } from '../jobs/job-queue';
+import { EntityRows } from '../database/entity-rows';
 import { newId } from '../common/ids';
 import { RECONCILE_RUN_JOB } from '../reconciliation/pending-charges.reconciler';
 import { ReconciliationRun } from '../reconciliation/reconciliation-run.entity';
@@ -134,7 +135,7 @@ const reconcile: Command = async (args, env) => {
     const runId = newId('reconciliationRun');
     await em.transactional(async (tx) => {
       await tx.insert(ReconciliationRun, { id: runId, appId: null, status: 'queued', checked: 0, updated: 0, discrepancies: [], error: null, createdAt: clock.now(), finishedAt: null });
-      await new JobQueue(clock, env.config).enqueue(tx, RECONCILE_RUN_JOB, { runId }, { maxAttempts: 3 });
+      await new JobQueue(clock, env.config, new EntityRows(tx)).enqueue(tx, RECONCILE_RUN_JOB, { runId }, { maxAttempts: 3 });
     });
     env.logger.info({ run_id: runId }, 'reconciliation run queued');
     return { run_id: runId, status: 'queued', note: 'executed by the job workers of the running SmartPay instances' };

@@ -1,5 +1,5 @@
-import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { createHash, randomFillSync } from 'node:crypto';
+import { encodeTime, monotonicFactory } from 'ulid';
 
 /** Resource id prefixes of the public contract (api.md, "ids"). */
 export const ID_PREFIXES = {
@@ -21,6 +21,12 @@ export const ID_PREFIXES = {
   job: 'job',
   webhookDelivery: 'whd',
   reconciliationRun: 'rcn',
+  eventDelivery: 'dlv',
+  deliveryAttempt: 'dla',
+  email: 'eml',
+  emailEvent: 'eme',
+  alert: 'alr',
+  pushSubscription: 'psub',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -50,6 +56,20 @@ export function newId(kind: IdKind): string {
 }
 
 const ULID_BODY = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A deterministic id: the time part from `at` (so it still sorts by creation time) and the random part
+ * from a hash of `seed`. Every process that derives the id of the same thing (the delivery of one event
+ * to one endpoint, the receipt of one order) gets the same id, so a unique primary key makes a racing
+ * second INSERT a no-op instead of a twin.
+ */
+export function derivedId(kind: IdKind, at: Date, seed: string): string {
+  const digest = createHash('sha256').update(`${kind}:${seed}`).digest();
+  let body = '';
+  for (let i = 0; i < 16; i++) body += CROCKFORD[digest[i]! % 32];
+  return `${ID_PREFIXES[kind]}_${encodeTime(at.getTime(), 10)}${body}`;
+}
 
 /** True when `value` has the shape of an id of this kind; malformed ids are answered with 404, never a 5xx. */
 export function isId(kind: IdKind, value: unknown): value is string {

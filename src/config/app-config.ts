@@ -23,7 +23,39 @@ export class AppConfig {
   readonly sandbox: { enabled: boolean; externalUrl?: string };
   readonly culqi: { secretKey?: string; publicKey?: string; apiUrl: string; secureUrl: string; webhookUser?: string; webhookPassword?: string };
   readonly mercadopago: { accessToken?: string; publicKey?: string; apiUrl: string; webhookSecret?: string };
-  readonly postmark: { serverToken?: string; apiUrl: string; from: string };
+  readonly postmark: {
+    serverToken?: string;
+    apiUrl: string;
+    from: string;
+    messageStream: string;
+    webhookUser?: string;
+    webhookPassword?: string;
+    retryScheduleMs: number[];
+  };
+  /** Brand of the e-mails (name, colour, logo, support address, footer line). */
+  readonly mailBrand: { name: string; primaryColor: string; logoUrl: string | null; supportEmail: string | null; footer: string | null };
+  readonly webhooks: {
+    retryScheduleMs: number[];
+    timeoutMs: number;
+    /** CIDR blocks outbound webhooks and push services may reach although private (production). */
+    allowedNetworks: string[];
+    /** Sandbox mode: any target, localhost included, so a developer can point an endpoint at their machine. */
+    allowAnyTarget: boolean;
+  };
+  /** SMARTPAY_ENCRYPTION_KEY as 32 bytes; undefined outside production when unset (a key is generated and kept in the database). */
+  readonly encryptionKey: Buffer | undefined;
+  readonly events: { dispatchIntervalMs: number };
+  readonly alerts: {
+    operatorEmails: string[];
+    successRate: { belowPercent: number; windowMs: number; minAttempts: number };
+    deadJobs: number;
+    emailBounces: { threshold: number; windowMs: number };
+    circuitOpen: boolean;
+    endpointDisabled: boolean;
+    evaluationIntervalMs: number;
+  };
+  readonly reports: { timeZone: string; dailyAt: string; weeklyDay: Env['REPORT_WEEKLY_DAY'] };
+  readonly webPush: { publicKey?: string; privateKey?: string; subject?: string };
   readonly log: { level: Env['LOG_LEVEL']; file?: string };
   readonly metricsToken: string | undefined;
   readonly gatewayTimeoutMs: number;
@@ -84,7 +116,41 @@ export class AppConfig {
       apiUrl: e.MERCADOPAGO_API_URL,
       webhookSecret: e.MERCADOPAGO_WEBHOOK_SECRET,
     };
-    this.postmark = { serverToken: e.POSTMARK_SERVER_TOKEN, apiUrl: e.POSTMARK_API_URL, from: e.MAIL_FROM };
+    this.postmark = {
+      serverToken: e.POSTMARK_SERVER_TOKEN,
+      apiUrl: e.POSTMARK_API_URL,
+      from: e.MAIL_FROM,
+      messageStream: e.MAIL_MESSAGE_STREAM,
+      webhookUser: e.POSTMARK_WEBHOOK_USER,
+      webhookPassword: e.POSTMARK_WEBHOOK_PASSWORD,
+      retryScheduleMs: e.MAIL_RETRY_SCHEDULE,
+    };
+    this.mailBrand = {
+      name: e.MAIL_BRAND_NAME,
+      primaryColor: e.MAIL_BRAND_COLOR.toUpperCase(),
+      logoUrl: e.MAIL_LOGO_URL ?? null,
+      supportEmail: e.MAIL_SUPPORT_EMAIL ?? null,
+      footer: e.MAIL_FOOTER ?? null,
+    };
+    this.webhooks = {
+      retryScheduleMs: e.SMARTPAY_WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: e.SMARTPAY_WEBHOOK_TIMEOUT,
+      allowedNetworks: e.SMARTPAY_WEBHOOK_ALLOWED_NETWORKS ?? [],
+      allowAnyTarget: this.sandbox.enabled,
+    };
+    this.encryptionKey = e.SMARTPAY_ENCRYPTION_KEY === undefined ? undefined : parseEncryptionKey(e.SMARTPAY_ENCRYPTION_KEY);
+    this.events = { dispatchIntervalMs: e.EVENTS_DISPATCH_INTERVAL };
+    this.alerts = {
+      operatorEmails: e.SMARTPAY_ALERT_EMAILS ?? [],
+      successRate: { belowPercent: e.ALERT_SUCCESS_RATE_BELOW, windowMs: e.ALERT_SUCCESS_RATE_WINDOW, minAttempts: e.ALERT_SUCCESS_RATE_MIN_ATTEMPTS },
+      deadJobs: e.ALERT_DEAD_JOBS,
+      emailBounces: { threshold: e.ALERT_EMAIL_BOUNCES, windowMs: e.ALERT_EMAIL_BOUNCES_WINDOW },
+      circuitOpen: e.ALERT_CIRCUIT_OPEN === 'on',
+      endpointDisabled: e.ALERT_WEBHOOK_ENDPOINT_DISABLED === 'on',
+      evaluationIntervalMs: e.ALERT_EVALUATION_INTERVAL,
+    };
+    this.reports = { timeZone: e.REPORT_TIMEZONE, dailyAt: e.REPORT_DAILY_AT, weeklyDay: e.REPORT_WEEKLY_DAY };
+    this.webPush = { publicKey: e.WEBPUSH_VAPID_PUBLIC_KEY, privateKey: e.WEBPUSH_VAPID_PRIVATE_KEY, subject: e.WEBPUSH_SUBJECT };
     this.log = { level: e.LOG_LEVEL, file: e.LOG_FILE };
     this.metricsToken = e.METRICS_TOKEN;
     this.gatewayTimeoutMs = e.GATEWAY_TIMEOUT_MS;
@@ -120,6 +186,15 @@ export class AppConfig {
       throw new ConfigError(['SMARTPAY_SANDBOX: sandbox mode is never allowed with NODE_ENV=production; set gateway credentials']);
     }
     if (this.env === 'production') this.requireGatewayCredentials();
+    if (this.env === 'production' && !this.encryptionKey) {
+      throw new ConfigError(['SMARTPAY_ENCRYPTION_KEY: required with NODE_ENV=production (32 random bytes as hex, e.g. `openssl rand -hex 32`): it encrypts webhook secrets at rest']);
+    }
+    if (Boolean(this.webPush.publicKey) !== Boolean(this.webPush.privateKey)) {
+      throw new ConfigError([`${this.webPush.publicKey ? 'WEBPUSH_VAPID_PRIVATE_KEY' : 'WEBPUSH_VAPID_PUBLIC_KEY'}: the VAPID key pair must be set together`]);
+    }
+    if (Boolean(this.postmark.webhookUser) !== Boolean(this.postmark.webhookPassword)) {
+      throw new ConfigError([`${this.postmark.webhookUser ? 'POSTMARK_WEBHOOK_PASSWORD' : 'POSTMARK_WEBHOOK_USER'}: the Postmark webhook credentials must be set together`]);
+    }
   }
 
   /** Production charges for real: at least one gateway with both of its keys, and no half-configured one. */
@@ -153,6 +228,14 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** 32 bytes from 64 hex characters or base64 (ConfigError otherwise). */
+function parseEncryptionKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) throw new ConfigError(['SMARTPAY_ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or base64']);
+  return key;
 }
 
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {

@@ -30,6 +30,31 @@ const durationOrOff = z.string().transform((value, ctx) => {
   return ms;
 });
 
+/** A comma-separated list of durations, e.g. `5s,5m,30m,2h`. */
+const durationList = z.string().transform((value, ctx) => {
+  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+  const ms = parts.map(parseDuration);
+  if (parts.length === 0 || ms.some((m) => m === null)) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a list of durations like 5s,5m,30m,2h` });
+    return z.NEVER;
+  }
+  return ms as number[];
+});
+
+/** A comma-separated list of e-mail addresses (may be empty). */
+const emailList = z
+  .string()
+  .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
+  .pipe(z.array(z.email()).max(20));
+
+/** A comma-separated list of CIDR blocks (`10.0.0.0/8,fd00::/8`). */
+const cidrList = z
+  .string()
+  .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+  .pipe(z.array(z.string().refine((c) => z.cidrv4().safeParse(c).success || z.cidrv6().safeParse(c).success, { message: 'not a CIDR block like 10.0.0.0/8' })));
+
+const onOff = z.enum(['on', 'off']);
+
 const optionalSecret = z
   .string()
   .optional()
@@ -68,7 +93,10 @@ export const envSchema = z.object({
   MERCADOPAGO_API_URL: z.url().default('https://api.mercadopago.com'),
   MERCADOPAGO_WEBHOOK_SECRET: optionalSecret,
   POSTMARK_SERVER_TOKEN: optionalSecret,
-  POSTMARK_API_URL: z.url().default('https://api.postmarkapp.com'),
+  POSTMARK_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => URL.canParse(u) && new URL(u).pathname === '/', { message: 'must be an origin like https://api.postmarkapp.com (the client adds the paths)' })
+    .default('https://api.postmarkapp.com'),
   MAIL_FROM: z.string().default('SmartPay <no-reply@smartpay.pe>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Write logs to this file instead of stdout (benchmarks and the test suite use it). */
@@ -99,7 +127,49 @@ export const envSchema = z.object({
    * by another process keeps working here for at most this long. 0: every request reads the database.
    */
   API_KEY_CACHE_TTL: durationOrOff.default(5000),
-  SMARTPAY_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
+  /** Delays between webhook delivery attempts (with ±20 % jitter); after the last one the endpoint is disabled. About 3 days. */
+  SMARTPAY_WEBHOOK_RETRY_SCHEDULE: durationList.default([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000, 86_400_000, 86_400_000]),
+  /** Timeout of one webhook delivery attempt. */
+  SMARTPAY_WEBHOOK_TIMEOUT: duration.default(10_000),
+  /** Private networks webhook endpoints (and push services) may point into outside sandbox mode. */
+  SMARTPAY_WEBHOOK_ALLOWED_NETWORKS: cidrList.optional(),
+  /** Key that encrypts webhook secrets at rest: 32 bytes as 64 hex characters or base64. Required in production. */
+  SMARTPAY_ENCRYPTION_KEY: optionalSecret,
+  /** How often each worker instance looks for domain events not yet handed to their consumers. */
+  EVENTS_DISPATCH_INTERVAL: duration.default(250),
+  POSTMARK_WEBHOOK_USER: optionalSecret,
+  POSTMARK_WEBHOOK_PASSWORD: optionalSecret,
+  MAIL_BRAND_NAME: z.string().trim().min(1).max(100).default('SmartPay'),
+  MAIL_BRAND_COLOR: z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour like #0F766E').default('#0F766E'),
+  MAIL_LOGO_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MAIL_SUPPORT_EMAIL: z.email().optional(),
+  MAIL_FOOTER: z.string().trim().max(300).optional(),
+  /** Delays between attempts of an e-mail Postmark could not take (429, 5xx, network), with ±20 % jitter. About 10 h. */
+  MAIL_RETRY_SCHEDULE: durationList.default([30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000]),
+  MAIL_MESSAGE_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).default('outbound'),
+  /** Operators who receive deployment-wide alerts (gateway circuits, dead-letter jobs). */
+  SMARTPAY_ALERT_EMAILS: emailList.optional(),
+  /** Success-rate alert: below this % over ALERT_SUCCESS_RATE_WINDOW with at least ALERT_SUCCESS_RATE_MIN_ATTEMPTS attempts (0 = off). */
+  ALERT_SUCCESS_RATE_BELOW: z.coerce.number().min(0).max(100).default(80),
+  ALERT_SUCCESS_RATE_WINDOW: duration.default(15 * 60_000),
+  ALERT_SUCCESS_RATE_MIN_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Dead-letter alert: this many dead jobs or more (0 = off). */
+  ALERT_DEAD_JOBS: z.coerce.number().int().min(0).default(1),
+  /** Bounce alert: this many hard bounces / spam complaints of one app's e-mails within ALERT_EMAIL_BOUNCES_WINDOW (0 = off). */
+  ALERT_EMAIL_BOUNCES: z.coerce.number().int().min(0).default(3),
+  ALERT_EMAIL_BOUNCES_WINDOW: duration.default(24 * 3_600_000),
+  ALERT_CIRCUIT_OPEN: onOff.default('on'),
+  ALERT_WEBHOOK_ENDPOINT_DISABLED: onOff.default('on'),
+  /** How often alert conditions are evaluated. */
+  ALERT_EVALUATION_INTERVAL: duration.default(60_000),
+  /** Daily and weekly summaries: their time zone, the local time they are sent, and the weekday of the weekly one. */
+  REPORT_TIMEZONE: z.string().refine(isTimeZone, { message: 'must be an IANA time zone like America/Lima' }).default('America/Lima'),
+  REPORT_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)').default('08:00'),
+  REPORT_WEEKLY_DAY: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
+  /** Web Push (browser notifications of alerts): VAPID key pair (base64url) and contact; generated in sandbox mode. */
+  WEBPUSH_VAPID_PUBLIC_KEY: optionalSecret,
+  WEBPUSH_VAPID_PRIVATE_KEY: optionalSecret,
+  WEBPUSH_SUBJECT: z.string().regex(/^(mailto:|https:\/\/).+/, 'must be a mailto: or https: URL').optional(),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must be like 100kb or 1mb').default('100kb'),
   IDEMPOTENCY_TTL: duration.default(24 * 3600 * 1000),
@@ -131,3 +201,12 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -43,6 +43,10 @@ export class Customer {
   @Property(json())
   billing!: BillingPreferences;
 
+  /** Language of the e-mails the customer gets (receipts, notices). */
+  @Property({ type: 'string', length: 5, default: 'es' })
+  locale: 'es' | 'en' = 'es';
+
   @Property(json())
   metadata!: Record<string, string>;
 

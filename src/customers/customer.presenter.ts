@@ -12,6 +12,7 @@ export function presentCustomer(c: Customer) {
     phone: c.phone,
     document: c.documentType && c.documentNumber ? { type: c.documentType, number: c.documentNumber } : null,
     billing: c.billing,
+    locale: c.locale,
     metadata: c.metadata,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),

@@ -23,6 +23,8 @@ const billingSchema = z
   })
   .strict();
 
+const localeSchema = z.enum(['es', 'en']).describe('Language of the e-mails the customer gets (receipts, notices); default es');
+
 const phoneSchema = z
   .string()
   .regex(/^\+?[0-9]{6,15}$/, 'digits with an optional leading +, 6 to 15 digits');
@@ -34,6 +36,7 @@ export const createCustomerSchema = z
     phone: phoneSchema.optional(),
     document: customerDocumentSchema.optional(),
     billing: billingSchema.optional(),
+    locale: localeSchema.optional(),
     metadata: metadataSchema.optional(),
   })
   .strict();
@@ -46,6 +49,7 @@ export const updateCustomerSchema = z
     phone: phoneSchema.nullable().optional(),
     document: customerDocumentSchema.nullable().optional(),
     billing: billingSchema.optional(),
+    locale: localeSchema.optional(),
     metadata: metadataSchema.optional(),
   })
   .strict();
@@ -71,6 +75,7 @@ export const customerObjectSchema = z.object({
     address: z.string().nullable(),
     invoice_email: z.string().nullable(),
   }),
+  locale: z.enum(['es', 'en']),
   metadata: z.record(z.string(), z.string()),
   created_at: z.string(),
   updated_at: z.string(),

@@ -54,6 +54,7 @@ export class CustomersService {
     }
     if (input.billing !== undefined) customer.billing = { ...customer.billing, ...input.billing };
     if (input.metadata !== undefined) customer.metadata = input.metadata;
+    if (input.locale !== undefined) customer.locale = input.locale;
     assertBillingConsistent(customer);
     customer.updatedAt = this.clock.now();
     try {
@@ -136,6 +137,7 @@ export class CustomersService {
         documentType: input.document?.type ?? null,
         documentNumber: input.document?.number ?? null,
         billing,
+        locale: input.locale ?? 'es',
         metadata: input.metadata ?? {},
         createdAt: now,
         updatedAt: now,

@@ -45,11 +45,11 @@ function writeIndex(dir: string, dialect: string): void {
   const constName = dialect === 'sqlite' ? 'SQLITE_MIGRATIONS' : 'MYSQL_MIGRATIONS';
   const lines = [
     "import type { MigrationObject } from '@mikro-orm/core';",
-    ...names.map((n) => `import { ${n.replace(/_.*$/, '')} } from './${n}';`),
+    ...names.map((n) => `import { ${n} } from './${n}';`),
     '',
     `/** ${dialect === 'sqlite' ? 'SQLite' : 'MySQL/MariaDB'} migrations in order; written by \`npm run migration:create\`. */`,
     `export const ${constName}: MigrationObject[] = [`,
-    ...names.map((n) => `  { name: '${n}', class: ${n.replace(/_.*$/, '')} },`),
+    ...names.map((n) => `  { name: '${n}', class: ${n} },`),
     '];',
     '',
   ];

@@ -6,6 +6,7 @@ import { AppConfig, type DatabaseConfig } from '../config/app-config';
 import { EntityRows } from './entity-rows';
 import { ormOptions } from './orm-options';
 import { SqlRunner } from './sql-runner';
+import { SystemSettings } from './system-settings';
 
 /** Applies pending migrations at start when configured to (development; `npm run migrate` in production). */
 @Injectable()
@@ -34,8 +35,8 @@ export class DatabaseModule {
       // Global like MikroORM's EntityManager: every capability may speak plain SQL on the hot path.
       global: true,
       imports: [MikroOrmModule.forRoot(ormOptions(database))],
-      providers: [AutoMigrator, SqlRunner, EntityRows],
-      exports: [SqlRunner, EntityRows],
+      providers: [AutoMigrator, SqlRunner, EntityRows, SystemSettings],
+      exports: [SqlRunner, EntityRows, SystemSettings],
     };
   }
 }

@@ -11,6 +11,40 @@ import { Order } from '../orders/order.entity';
 import { PaymentMethod } from '../payment-methods/payment-method.entity';
 import { ReconciliationRun } from '../reconciliation/reconciliation-run.entity';
 import { Refund } from '../refunds/refund.entity';
+import { Alert } from '../alerts/alert.entity';
+import { PushSubscription } from '../alerts/push-subscription.entity';
+import { DomainEvent } from '../events/domain-event.entity';
+import { EventDelivery } from '../webhooks/event-delivery.entity';
+import { EventDeliveryAttempt } from '../webhooks/event-delivery-attempt.entity';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
+import { EmailMessage } from '../notifications/email-message.entity';
+import { EmailSuppression } from '../notifications/email-suppression.entity';
+import { EmailWebhookEvent } from '../notifications/email-webhook-event.entity';
+import { SystemSetting } from './system-setting.entity';
 
 /** Every entity, listed explicitly: no folder scanning at startup, identical in src/ and dist/. */
-export const ENTITIES = [App, ApiKey, AdminUser, IdempotencyRecord, Customer, Order, Charge, GatewayCall, PaymentMethod, Refund, ReconciliationRun, Job, GatewayWebhook];
+export const ENTITIES = [
+  App,
+  ApiKey,
+  AdminUser,
+  IdempotencyRecord,
+  Customer,
+  Order,
+  Charge,
+  GatewayCall,
+  PaymentMethod,
+  Refund,
+  ReconciliationRun,
+  Job,
+  GatewayWebhook,
+  SystemSetting,
+  DomainEvent,
+  WebhookEndpoint,
+  EventDelivery,
+  EventDeliveryAttempt,
+  EmailMessage,
+  EmailSuppression,
+  EmailWebhookEvent,
+  Alert,
+  PushSubscription,
+];

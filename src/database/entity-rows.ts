@@ -1,6 +1,6 @@
 import { EntityManager, type EntityProperty, JsonType } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import type { SqlSession, SqlValue } from './sql-session';
+import { isSqlite, type SqlSession, type SqlValue } from './sql-session';
 
 type Kind = 'date' | 'json' | 'number' | 'plain';
 
@@ -15,8 +15,8 @@ interface Column {
 interface Shape {
   table: string;
   columns: Column[];
-  /** `insert into <table> (<columns>) values ` — followed by one `(?, …)` group per row. */
-  insertPrefix: string;
+  /** `<table> (<columns>) values ` — after the INSERT verb, followed by one `(?, …)` group per row. */
+  insertTail: string;
   rowPlaceholders: string;
   byColumn: Map<string, Column>;
 }
@@ -32,8 +32,11 @@ type EntityClass<T> = new () => T;
 @Injectable()
 export class EntityRows {
   private readonly shapes = new Map<EntityClass<object>, Shape>();
+  private readonly sqlite: boolean;
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager) {
+    this.sqlite = isSqlite(em.getPlatform());
+  }
 
   async insert<T extends object>(session: SqlSession, entity: EntityClass<T>, value: T): Promise<void> {
     await this.insertMany(session, entity, [value]);
@@ -41,14 +44,28 @@ export class EntityRows {
 
   /** Several rows in one INSERT statement (one round trip). */
   async insertMany<T extends object>(session: SqlSession, entity: EntityClass<T>, values: readonly T[]): Promise<void> {
-    if (values.length === 0) return;
+    await this.write(session, entity, values, 'insert into');
+  }
+
+  /**
+   * INSERTs that skip rows whose primary or unique key already exists, without an error (SQLite
+   * `insert or ignore`, MySQL/MariaDB `insert ignore`): for effects keyed by a unique constraint that
+   * several processes may race to write, inside transactions a failed statement must not abort.
+   * Resolves to the number of rows actually inserted.
+   */
+  async insertIgnore<T extends object>(session: SqlSession, entity: EntityClass<T>, values: readonly T[]): Promise<number> {
+    return this.write(session, entity, values, this.sqlite ? 'insert or ignore into' : 'insert ignore into');
+  }
+
+  private async write<T extends object>(session: SqlSession, entity: EntityClass<T>, values: readonly T[], verb: string): Promise<number> {
+    if (values.length === 0) return 0;
     const shape = this.shape(entity);
     const params: SqlValue[] = [];
     for (const value of values) {
       const record = value as Record<string, unknown>;
       for (const c of shape.columns) params.push(record[c.property] === undefined ? c.fallback : toSql(record[c.property], c.kind));
     }
-    await session.run(shape.insertPrefix + values.map(() => shape.rowPlaceholders).join(', '), params);
+    return session.run(`${verb} ${shape.insertTail}${values.map(() => shape.rowPlaceholders).join(', ')}`, params);
   }
 
   /**
@@ -83,7 +100,7 @@ export class EntityRows {
       table: meta.tableName,
       columns,
       byColumn: new Map(columns.map((c) => [c.column, c])),
-      insertPrefix: `insert into ${meta.tableName} (${columns.map((c) => c.column).join(', ')}) values `,
+      insertTail: `${meta.tableName} (${columns.map((c) => c.column).join(', ')}) values `,
       rowPlaceholders: `(${columns.map(() => '?').join(', ')})`,
     };
     this.shapes.set(entity, shape);

@@ -60,13 +60,18 @@ export class SqlRunner implements SqlSession {
    * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. `work` must
    * only run statements on `tx` (no other I/O, no other runner calls): on SQLite it runs inside a batch
    * that other transactions wait on.
+   *
+   * `readCommitted` (MySQL/MariaDB): for transactions that lock rows with `FOR UPDATE SKIP LOCKED` while
+   * producers keep inserting: under the default REPEATABLE READ the scan would also take gap locks that
+   * block those INSERTs. SQLite has one writer and no isolation levels; the option does nothing there.
    */
-  async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlSession) => Promise<T>, options: { readCommitted?: boolean } = {}): Promise<T> {
     if (this.group) return this.group.submit(work);
     const pool = this.pool();
     const connection = await pool.acquireConnection();
     const session = this.sessionOn(connection);
     try {
+      if (options.readCommitted) await this.raw(connection, 'set transaction isolation level read committed');
       await this.raw(connection, 'begin');
       let result: T;
       try {

@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import { randomBase62 } from '../common/secrets';
 import { AppConfig } from '../config/app-config';
 import { JobMetrics, type JobOutcome } from './job-metrics';
-import { JobQueue } from './job-queue';
+import { JobQueue, RetryAt } from './job-queue';
 import { describeJobError, retryDelayMs } from './job-retry';
 import { type ClaimedJob, JobStore } from './job-store';
 
@@ -174,7 +174,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     }
     const started = Date.now();
     try {
-      await handler(job.payload, { jobId: job.id, attempt: job.attempt, signal: this.abort.signal });
+      await handler(job.payload, { jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, signal: this.abort.signal });
     } catch (err) {
       return this.failed(job, err);
     }
@@ -194,7 +194,8 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       return this.settle(job, 'dead', () => this.store.bury(job, lastError));
     }
     const { retryBaseMs, retryMaxMs } = this.config.jobs;
-    const retryAt = new Date(this.clock.now().getTime() + retryDelayMs(job.attempt, retryBaseMs, retryMaxMs));
+    // A handler may name its own retry time (RetryAt); otherwise exponential backoff with full jitter.
+    const retryAt = err instanceof RetryAt ? err.at : new Date(this.clock.now().getTime() + retryDelayMs(job.attempt, retryBaseMs, retryMaxMs));
     this.logger.warn({ ...log, retry_at: retryAt.toISOString() }, 'job failed; will retry');
     return this.settle(job, 'retried', () => this.store.retryLater(job, lastError, retryAt));
   }

@@ -34,6 +34,7 @@ export const createOrderSchema = z
         email: z.email().max(254),
         name: z.string().trim().min(1).max(200).optional(),
         document: customerDocumentSchema.optional(),
+        locale: z.enum(['es', 'en']).optional().describe('Language of the e-mails the customer gets; default es'),
       })
       .strict()
       .optional()

@@ -4,6 +4,7 @@ import type { AuthedCaller } from '../common/auth/api-key.guard';
 import { ApiKeyAuth, Caller } from '../common/auth/caller.decorator';
 import { ApiIdempotent, ApiJsonBody, ApiJsonResponse, ApiListResponse, ApiProblems, ApiQueryFrom } from '../common/docs/api-docs.decorators';
 import { Idempotency, type IdempotencyScope } from '../common/idempotency/idempotency-scope';
+import { emptyBodySchema } from '../common/validation/common-schemas';
 import { ZodValidationPipe } from '../common/validation/zod-validation.pipe';
 import { listCustomerOrdersSchema } from '../customers/customer.schemas';
 import {
@@ -15,9 +16,6 @@ import {
 } from './order.schemas';
 import { OrdersService } from './orders.service';
 import { z } from 'zod';
-
-/** Cancel takes no parameters; anything sent is an unknown field. */
-const emptyBodySchema = z.object({}).strict();
 
 @ApiTags('Orders')
 @ApiKeyAuth()

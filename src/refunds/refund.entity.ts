@@ -8,6 +8,7 @@ export type RefundReason = 'requested_by_customer' | 'duplicate' | 'fraudulent';
 /** Money returned for a paid order: a child row of the charge; the charge itself is never mutated. */
 @Entity({ tableName: 'refunds' })
 @Index({ properties: ['appId', 'orderId'] })
+@Index({ properties: ['status', 'nextReconcileAt'] })
 export class Refund {
   @PrimaryKey({ type: 'string', length: 40 })
   id!: string;
@@ -44,6 +45,17 @@ export class Refund {
 
   @Property({ type: 'string', length: 100, nullable: true })
   failureCode: string | null = null;
+
+  /** When the refund was sent to the gateway: bounds the reconciliation search (null on refunds from before it was recorded). */
+  @Property(timestamp(true))
+  attemptedAt: Date | null = null;
+
+  /** When a `pending` refund is next looked up at its gateway (reconciliation). */
+  @Property(timestamp(true))
+  nextReconcileAt: Date | null = null;
+
+  @Property({ type: 'integer', default: 0 })
+  reconcileAttempts = 0;
 
   @Property(timestamp())
   createdAt!: Date;

@@ -3,6 +3,7 @@
  * so it outlives every SmartPay death and keeps the gateways' truth), and the compiled SmartPay
  * server, started, SIGKILLed and restarted on one database and one port.
  */
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { randomBase62 } from '../../src/common/secrets';
 import { freePort, run, Running, shellEnv } from '../support/child-process';
@@ -29,6 +30,8 @@ export interface GatewayCredentials {
   mpPublicKey: string;
   mpAccessToken: string;
   mpWebhookSecret: string;
+  /** SMARTPAY_ENCRYPTION_KEY (production requires one). */
+  encryptionKey: string;
 }
 
 export function newGatewayCredentials(): GatewayCredentials {
@@ -43,8 +46,9 @@ export function newGatewayCredentials(): GatewayCredentials {
     mpPublicKey: `TEST-${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`,
     mpAccessToken: `TEST-${digits(16)}-${digits(6)}-${hex(32)}-${digits(9)}`,
     mpWebhookSecret: hex(64),
+    encryptionKey: randomBytes(32).toString('hex'),
   };
-  for (const secret of [credentials.culqiSecretKey, credentials.culqiWebhookPassword, credentials.mpAccessToken, credentials.mpWebhookSecret]) recordSecret(secret);
+  for (const secret of [credentials.culqiSecretKey, credentials.culqiWebhookPassword, credentials.mpAccessToken, credentials.mpWebhookSecret, credentials.encryptionKey]) recordSecret(secret);
   return credentials;
 }
 
@@ -135,6 +139,7 @@ export function smartPayEnv(s: SmartPaySettings): Record<string, string> {
   return shellEnv({
     NODE_ENV: 'production',
     SMARTPAY_SANDBOX: 'off',
+    SMARTPAY_ENCRYPTION_KEY: s.credentials.encryptionKey,
     DATABASE_URL: s.databaseUrl,
     HOST: '127.0.0.1',
     PORT: String(s.port),

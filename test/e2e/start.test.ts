@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -146,6 +147,7 @@ describe('npm start', () => {
     // Production needs real gateway credentials; these point at a closed port (this test never charges).
     const env = {
       NODE_ENV: 'production',
+      SMARTPAY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       CULQI_SECRET_KEY: `sk_live_${randomBase62(24)}`,
       CULQI_PUBLIC_KEY: `pk_live_${randomBase62(24)}`,
       CULQI_API_URL: 'http://127.0.0.1:9/v2',

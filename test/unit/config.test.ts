@@ -101,6 +101,21 @@ describe('configuration', () => {
     ['CREDIT_PRICE_BASIC_PEN', '-1'],
     ['CREDIT_PRICE_ENTERPRISE_USD', '1.5'],
     ['CREDIT_VALIDITY_DAYS', '0'],
+    ['SMARTPAY_WEBHOOK_RETRY_SCHEDULE', 'soon,later'],
+    ['SMARTPAY_WEBHOOK_TIMEOUT', '10'],
+    ['SMARTPAY_WEBHOOK_ALLOWED_NETWORKS', '10.0.0.0'],
+    ['SMARTPAY_ENCRYPTION_KEY', 'too-short'],
+    ['POSTMARK_API_URL', 'https://api.postmarkapp.com/email'],
+    ['MAIL_BRAND_COLOR', 'teal'],
+    ['MAIL_LOGO_URL', 'ftp://logo'],
+    ['MAIL_RETRY_SCHEDULE', '1x'],
+    ['SMARTPAY_ALERT_EMAILS', 'ops@'],
+    ['ALERT_SUCCESS_RATE_BELOW', '120'],
+    ['ALERT_CIRCUIT_OPEN', 'yes'],
+    ['REPORT_TIMEZONE', 'Mars/Olympus'],
+    ['REPORT_DAILY_AT', '25:00'],
+    ['REPORT_WEEKLY_DAY', 'funday'],
+    ['WEBPUSH_SUBJECT', 'ops@example.com'],
   ];
 
   it.each(BAD)('names %s in the error when it is %j', (name, value) => {
@@ -125,6 +140,12 @@ describe('configuration', () => {
       ]);
     });
 
+    it('refuses to start without SMARTPAY_ENCRYPTION_KEY (it encrypts webhook secrets), naming it', () => {
+      expect(problems({ NODE_ENV: 'production', CULQI_SECRET_KEY: 'sk_live_abc', CULQI_PUBLIC_KEY: 'pk_live_abc' })).toEqual([
+        expect.stringMatching(/^SMARTPAY_ENCRYPTION_KEY: required with NODE_ENV=production/),
+      ]);
+    });
+
     it('refuses sandbox mode, whether automatic or asked for', () => {
       expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^SMARTPAY_SANDBOX: /)]);
       expect(problems({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'on', CULQI_SECRET_KEY: 'sk_live_x' })).toEqual([
@@ -132,16 +153,51 @@ describe('configuration', () => {
       ]);
     });
 
-    it('runs with gateway credentials, and migrates only when told to', () => {
-      const config = loadConfig({ NODE_ENV: 'production', CULQI_SECRET_KEY: 'sk_live_abc', CULQI_PUBLIC_KEY: 'pk_live_abc' });
+    const KEY = 'a'.repeat(64);
+
+    it('runs with gateway credentials and an encryption key, and migrates only when told to', () => {
+      const config = loadConfig({ NODE_ENV: 'production', CULQI_SECRET_KEY: 'sk_live_abc', CULQI_PUBLIC_KEY: 'pk_live_abc', SMARTPAY_ENCRYPTION_KEY: KEY });
       expect(config.sandbox.enabled).toBe(false);
       expect(config.autoMigrate).toBe(false);
+      expect(config.encryptionKey).toEqual(Buffer.alloc(32, 0xaa));
+      expect(config.webhooks.allowAnyTarget).toBe(false);
       expect(
-        loadConfig({ NODE_ENV: 'production', SMARTPAY_SANDBOX: 'off', SMARTPAY_AUTO_MIGRATE: 'true', MERCADOPAGO_ACCESS_TOKEN: 'APP_USR-1', MERCADOPAGO_PUBLIC_KEY: 'APP_USR-2' })
-          .autoMigrate,
+        loadConfig({
+          NODE_ENV: 'production',
+          SMARTPAY_SANDBOX: 'off',
+          SMARTPAY_AUTO_MIGRATE: 'true',
+          MERCADOPAGO_ACCESS_TOKEN: 'APP_USR-1',
+          MERCADOPAGO_PUBLIC_KEY: 'APP_USR-2',
+          SMARTPAY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        }).autoMigrate,
       ).toBe(true);
       expect(loadConfig({ SMARTPAY_AUTO_MIGRATE: 'false' }).autoMigrate).toBe(false);
     });
+  });
+
+  it('reads the notification settings: webhook retry schedule, networks, brand, alert rules, reports', () => {
+    const config = loadConfig({
+      SMARTPAY_WEBHOOK_RETRY_SCHEDULE: '5s, 5m,30m',
+      SMARTPAY_WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8,fd00::/8',
+      MAIL_BRAND_COLOR: '#aabbcc',
+      SMARTPAY_ALERT_EMAILS: 'ops@example.com, cto@example.com',
+      ALERT_SUCCESS_RATE_BELOW: '0',
+      REPORT_TIMEZONE: 'America/Bogota',
+    });
+    expect(config.webhooks).toMatchObject({ retryScheduleMs: [5_000, 300_000, 1_800_000], allowedNetworks: ['10.0.0.0/8', 'fd00::/8'], timeoutMs: 10_000, allowAnyTarget: true });
+    expect(config.mailBrand.primaryColor).toBe('#AABBCC');
+    expect(config.alerts.operatorEmails).toEqual(['ops@example.com', 'cto@example.com']);
+    expect(config.alerts.successRate.belowPercent).toBe(0);
+    expect(config.reports.timeZone).toBe('America/Bogota');
+    // The default schedule spans about three days.
+    const total = loadConfig({}).webhooks.retryScheduleMs.reduce((a, b) => a + b, 0);
+    expect(total / 86_400_000).toBeGreaterThan(2.9);
+    expect(total / 86_400_000).toBeLessThan(3.3);
+  });
+
+  it('wants pairs set together: VAPID keys, Postmark webhook credentials', () => {
+    expect(problems({ WEBPUSH_VAPID_PUBLIC_KEY: 'BPub' })).toEqual([expect.stringMatching(/^WEBPUSH_VAPID_PRIVATE_KEY: /)]);
+    expect(problems({ POSTMARK_WEBHOOK_PASSWORD: 'pw' })).toEqual([expect.stringMatching(/^POSTMARK_WEBHOOK_USER: /)]);
   });
 
   it('derives the key mode from the gateway credentials', () => {

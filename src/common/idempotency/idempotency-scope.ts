@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { encodeTime } from 'ulid';
-import { ID_PREFIXES, type IdKind, newId } from '../ids';
+import { derivedId, type IdKind, newId } from '../ids';
 
 /** The Idempotency-Key record a request executes under (absent without the header). */
 export interface IdempotencyScope {
@@ -17,8 +15,6 @@ export const Idempotency = createParamDecorator((_: unknown, ctx: ExecutionConte
   return ctx.switchToHttp().getRequest<ScopedRequest>().idempotency ?? null;
 });
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /**
  * The id of the resource a request creates. Under an Idempotency-Key it is derived from the key's
  * record, so a retry that runs again after the first attempt died (its lease expired before its answer
@@ -26,8 +22,5 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  */
 export function scopedId(kind: IdKind, scope: IdempotencyScope | null): string {
   if (!scope) return newId(kind);
-  const digest = createHash('sha256').update(`${kind}:${scope.recordId}:${scope.createdAt.getTime()}`).digest();
-  let body = '';
-  for (let i = 0; i < 16; i++) body += CROCKFORD[digest[i]! % 32];
-  return `${ID_PREFIXES[kind]}_${encodeTime(scope.createdAt.getTime(), 10)}${body}`;
+  return derivedId(kind, scope.createdAt, `${scope.recordId}:${scope.createdAt.getTime()}`);
 }

@@ -14,3 +14,6 @@ export const isoTimestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 
 
 export const limitSchema = z.coerce.number().int().min(1).max(100).default(20);
 export const cursorSchema = z.string().min(1).max(200);
+
+/** A POST that takes no parameters (cancel, rotate-secret…): anything sent is an unknown field. */
+export const emptyBodySchema = z.object({}).strict();

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { verifyBasicAuth } from '../../common/http/basic-auth';
 import { asObject, asString } from './culqi.mappers';
 
 /**
@@ -50,19 +50,7 @@ function kindOf(type: string, dataObject: string | null): CulqiResourceKind {
 }
 
 /**
- * Checks `Authorization: Basic base64(user:password)` as configured for the webhook in CulqiPanel.
- * Both sides are hashed first so the comparison is constant-time whatever the lengths. Without a
- * configured user nothing verifies.
+ * Checks `Authorization: Basic base64(user:password)` as configured for the webhook in CulqiPanel
+ * (culqi.md §8.1), in constant time. Without a configured user nothing verifies.
  */
-export function verifyCulqiBasicAuth(authorizationHeader: string | string[] | null | undefined, user: string, password: string): boolean {
-  const header = Array.isArray(authorizationHeader) ? authorizationHeader[0] : authorizationHeader;
-  if (!header || !user) return false;
-  const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header.trim());
-  if (!match?.[1]) return false;
-  const given = Buffer.from(match[1], 'base64').toString('utf8');
-  return timingSafeEqual(digest(given), digest(`${user}:${password}`));
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
+export const verifyCulqiBasicAuth = verifyBasicAuth;

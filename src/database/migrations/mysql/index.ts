@@ -4,6 +4,7 @@ import { Migration20261128050425 } from './Migration20261128050425';
 import { Migration20261128053036 } from './Migration20261128053036';
 import { Migration20261128053343 } from './Migration20261128053343';
 import { Migration20261128060422 } from './Migration20261128060422';
+import { Migration20261204055703_Notifications } from './Migration20261204055703_Notifications';
 
 /** MySQL/MariaDB migrations in order; written by `npm run migration:create`. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128053036', class: Migration20261128053036 },
   { name: 'Migration20261128053343', class: Migration20261128053343 },
   { name: 'Migration20261128060422', class: Migration20261128060422 },
+  { name: 'Migration20261204055703_Notifications', class: Migration20261204055703_Notifications },
 ];

@@ -4,6 +4,7 @@ import { Migration20261128050424 } from './Migration20261128050424';
 import { Migration20261128053035 } from './Migration20261128053035';
 import { Migration20261128053342 } from './Migration20261128053342';
 import { Migration20261128060422 } from './Migration20261128060422';
+import { Migration20261204055702_Notifications } from './Migration20261204055702_Notifications';
 
 /** SQLite migrations in order; written by `npm run migration:create`. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128053035', class: Migration20261128053035 },
   { name: 'Migration20261128053342', class: Migration20261128053342 },
   { name: 'Migration20261128060422', class: Migration20261128060422 },
+  { name: 'Migration20261204055702_Notifications', class: Migration20261204055702_Notifications },
 ];
