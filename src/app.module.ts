@@ -22,6 +22,8 @@ import { PaymentMethodsModule } from './payment-methods/payment-methods.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { ReconciliationRunsModule } from './reconciliation/reconciliation-runs.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { EventsModule } from './events/events.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -37,6 +39,7 @@ export class AppModule {
         DatabaseModule.forRoot(database),
         CommonModule,
         JobsModule,
+        EventsModule,
         AppsModule,
         MetricsModule,
         HealthModule,
@@ -50,6 +53,7 @@ export class AppModule {
         GatewayWebhooksModule,
         ReconciliationRunsModule,
         ReconciliationModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -113,26 +113,18 @@ export async function writeOutcome(s: SqlSession, charge: Charge, observed: Char
   return (await s.run(`update charges set ${OUTCOME_SET}${attempts} where id = ? and status = ?`, params)) === 1;
 }
 
-/** Moves the order as the charge's outcome requires, in the caller's transaction. */
-export async function applyOrderEffect(
-  s: SqlSession,
-  orderState: OrderPaymentState,
-  effect: ReturnType<typeof applyOutcomeToCharge>,
-  charge: Charge,
-  now: Date,
-): Promise<void> {
+export type OrderEffect = ReturnType<typeof applyOutcomeToCharge>;
+
+/** Moves the order as the charge's outcome requires, in the caller's transaction. True when the order moved. */
+export async function applyOrderEffect(s: SqlSession, orderState: OrderPaymentState, effect: OrderEffect, charge: Charge, now: Date): Promise<boolean> {
   switch (effect) {
     case 'paid':
-      await orderState.markPaid(s, charge.orderId, charge.gateway, charge.id, now);
-      break;
+      return orderState.markPaid(s, charge.orderId, charge.gateway, charge.id, now);
     case 'release':
-      await orderState.release(s, charge.orderId, charge.id, now);
-      break;
+      return orderState.release(s, charge.orderId, charge.id, now);
     case 'requires_action':
-      await orderState.markRequiresAction(s, charge.orderId, charge.gateway, charge.id, now);
-      break;
+      return orderState.markRequiresAction(s, charge.orderId, charge.gateway, charge.id, now);
     case 'keep_processing':
-      await orderState.keepProcessing(s, charge.orderId, charge.gateway, charge.id, now);
-      break;
+      return orderState.keepProcessing(s, charge.orderId, charge.gateway, charge.id, now);
   }
 }

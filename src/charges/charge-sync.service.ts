@@ -10,6 +10,7 @@ import { Order } from '../orders/order.entity';
 import { OrderPaymentState } from '../orders/order-payment-state';
 import { Charge, type ChargeStatus } from './charge.entity';
 import { applyOrderEffect, applyOutcomeToCharge, writeOutcome } from './charge-outcome';
+import { ChargeEvents } from './charge-events';
 import { ReconcileSchedule } from './reconcile-schedule';
 
 export type SyncResult =
@@ -40,6 +41,7 @@ export class ChargeSyncService {
     private readonly registry: GatewayRegistry,
     private readonly orderState: OrderPaymentState,
     private readonly callLog: GatewayCallWriter,
+    private readonly events: ChargeEvents,
     config: AppConfig,
   ) {
     this.schedule = new ReconcileSchedule(config.reconcileSchedule);
@@ -115,7 +117,8 @@ export class ChargeSyncService {
       const changed = await writeOutcome(tx, charge, observed, now, charge.reconcileAttempts + 1);
       await this.callLog.persist(tx, ctx);
       if (!changed) return false;
-      await applyOrderEffect(tx, this.orderState, effect, charge, now);
+      const moved = await applyOrderEffect(tx, this.orderState, effect, charge, now);
+      await this.events.afterOutcome(tx, effect, moved, null, charge, now);
       return true;
     });
     if (!won) return { outcome: 'unchanged', status: observed, reason: 'changed concurrently' };

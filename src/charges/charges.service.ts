@@ -21,6 +21,7 @@ import { OrdersService } from '../orders/orders.service';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { Charge, type RoutingStep } from './charge.entity';
 import { applyOrderEffect, applyOutcomeToCharge, writeOutcome } from './charge-outcome';
+import { ChargeEvents } from './charge-events';
 import { ReconcileSchedule } from './reconcile-schedule';
 import { presentCharge, presentGatewayCall, type ChargeObject } from './charge.presenter';
 import type { AuthenticateInput, CreateChargeInput } from './charge.schemas';
@@ -56,6 +57,7 @@ export class ChargesService {
     private readonly registry: GatewayRegistry,
     private readonly routing: RoutingService,
     private readonly webhookUrls: WebhookUrls,
+    private readonly events: ChargeEvents,
     config: AppConfig,
   ) {
     this.firstLookupMs = new ReconcileSchedule(config.reconcileSchedule).first;
@@ -146,9 +148,9 @@ export class ChargesService {
     }
     if (outcome!.status === 'not_sent' && plan.sourceType === 'card_token') {
       const alternative = this.routing.candidates(order.currency).find((g) => g !== charge.gateway && this.registry.has(g));
-      await this.commit(charge, outcome!, alternative ? { type: 'retry_with_gateway', gateway: alternative } : null, ctx);
+      await this.commit(charge, order, outcome!, alternative ? { type: 'retry_with_gateway', gateway: alternative } : null, ctx);
     } else {
-      await this.commit(charge, outcome!, null, ctx);
+      await this.commit(charge, order, outcome!, null, ctx);
     }
     return presentCharge(charge);
   }
@@ -187,7 +189,7 @@ export class ChargesService {
     } else {
       outcome = { status: 'pending', gatewayChargeId: null, reason: 'ambiguous_error' };
     }
-    await this.commit(charge, outcome, null, ctx);
+    await this.commit(charge, order, outcome, null, ctx);
     return presentCharge(charge);
   }
 
@@ -216,8 +218,17 @@ export class ChargesService {
     return charge;
   }
 
-  /** Commits the outcome, the order's transition and the call log of `ctx` in one transaction. */
-  private async commit(charge: Charge, outcome: ChargeOutcome, retryWith: { type: 'retry_with_gateway'; gateway: GatewayId } | null, ctx: CallContext): Promise<void> {
+  /**
+   * Commits the outcome, the order's transition, its event and the call log of `ctx` in one transaction.
+   * `order` is the order as loaded before the attempt (single flight: nothing else changed it since).
+   */
+  private async commit(
+    charge: Charge,
+    order: Order,
+    outcome: ChargeOutcome,
+    retryWith: { type: 'retry_with_gateway'; gateway: GatewayId } | null,
+    ctx: CallContext,
+  ): Promise<void> {
     const now = this.clock.now();
     const effect = applyOutcomeToCharge(charge, outcome, now, this.firstLookupMs);
     if (retryWith) charge.nextAction = retryWith;
@@ -227,7 +238,8 @@ export class ChargesService {
       const changed = await writeOutcome(tx, charge, 'pending', now);
       await this.callLog.persist(tx, ctx);
       if (!changed) return false;
-      await applyOrderEffect(tx, this.orderState, effect, charge, now);
+      const moved = await applyOrderEffect(tx, this.orderState, effect, charge, now);
+      await this.events.afterOutcome(tx, effect, moved, order, charge, now);
       return true;
     });
     if (!applied) {

@@ -10,13 +10,15 @@ import { verifyMercadoPagoSignature } from '../gateways/mercadopago/mercadopago.
 import { JobQueue } from '../jobs/job-queue';
 import { GatewayWebhook } from './gateway-webhook.entity';
 import { MP_SIGNATURE_TOLERANCE_MS, WebhookCredentials } from './webhook-credentials';
-import { culqiEvent, type InboundEvent, mercadoPagoEvent, signedDataId } from './webhook-event-keys';
+import { culqiEvent, type InboundEvent, mercadoPagoEvent, type RefundHint, signedDataId } from './webhook-event-keys';
 
 export const PROCESS_WEBHOOK_JOB = 'gateway_webhook.process';
 
 export interface ProcessWebhookPayload {
   deliveryId: string;
   chargeHint: string | null;
+  /** Culqi refund events only. */
+  refundHint?: RefundHint;
   [key: string]: unknown;
 }
 
@@ -105,7 +107,7 @@ export class GatewayWebhookInbox {
       receivedAt: now,
       processedAt: event.ignoreReason ? now : null,
     } satisfies Partial<GatewayWebhook>);
-    const payload: ProcessWebhookPayload = { deliveryId: row.id, chargeHint: event.chargeHint };
+    const payload: ProcessWebhookPayload = { deliveryId: row.id, chargeHint: event.chargeHint, ...(event.refundHint ? { refundHint: event.refundHint } : {}) };
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.em.fork().transactional(async (tx) => {

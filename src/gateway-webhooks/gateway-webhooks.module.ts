@@ -1,6 +1,8 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { ChargesModule } from '../charges/charges.module';
+import { plainObject } from '../common/json-values';
 import { JobQueue } from '../jobs/job-queue';
+import { RefundsModule } from '../refunds/refunds.module';
 import { GatewayWebhookInbox, PROCESS_WEBHOOK_JOB } from './gateway-webhook-inbox.service';
 import { GatewayWebhookProcessor } from './gateway-webhook.processor';
 import { GatewayWebhooksController } from './gateway-webhooks.controller';
@@ -14,7 +16,7 @@ import { WebhookUrls } from './webhook-urls';
  */
 @Global()
 @Module({
-  imports: [ChargesModule],
+  imports: [ChargesModule, RefundsModule],
   controllers: [GatewayWebhooksController],
   providers: [GatewayWebhookInbox, GatewayWebhookProcessor, WebhookCredentials, WebhookUrls],
   exports: [WebhookUrls],
@@ -28,7 +30,10 @@ export class GatewayWebhooksModule implements OnModuleInit {
   onModuleInit(): void {
     this.jobs.register(PROCESS_WEBHOOK_JOB, async (payload) => {
       const hint = typeof payload.chargeHint === 'string' ? payload.chargeHint : null;
-      await this.processor.process(String(payload.deliveryId), hint);
+      const refund = plainObject(payload.refundHint);
+      const text = (value: unknown) => (typeof value === 'string' ? value : null);
+      const refundHint = refund ? { refundId: text(refund.refundId), gatewayChargeId: text(refund.gatewayChargeId) } : null;
+      await this.processor.process(String(payload.deliveryId), hint, refundHint);
     });
   }
 }

@@ -1,5 +1,5 @@
 import { isId } from '../common/ids';
-import { CHARGE_ID_METADATA_KEY } from '../gateways/culqi/culqi.mappers';
+import { CHARGE_ID_METADATA_KEY, REFUND_ID_METADATA_KEY } from '../gateways/culqi/culqi.mappers';
 import { parseCulqiWebhook } from '../gateways/culqi/culqi.webhook';
 import { parseMercadoPagoWebhook } from '../gateways/mercadopago/mercadopago.webhook';
 import { plainObject, scalarText } from '../common/json-values';
@@ -15,8 +15,20 @@ export interface InboundEvent {
   resourceId: string;
   /** Our charge id as the payload claims it (Culqi metadata): only a hint of where to look. */
   chargeHint: string | null;
+  /** Culqi refund events only: where the payload says to look for our refund (see RefundHint). */
+  refundHint?: RefundHint;
   /** Set when the event is genuine but not something SmartPay acts on: stored as `ignored`, no job. */
   ignoreReason: string | null;
+}
+
+/**
+ * What a Culqi refund event claims: our refund id (its `metadata.smartpay_refund_id`) and Culqi's id of
+ * the refunded charge (`data.chargeId`, camelCase in webhook data, culqi.md §8.2). Only hints of where to
+ * look: the refund itself is always re-fetched from Culqi.
+ */
+export interface RefundHint {
+  refundId: string | null;
+  gatewayChargeId: string | null;
 }
 
 type Query = Record<string, unknown>;
@@ -64,35 +76,42 @@ function fallbackKey(dataId: string, action: string, payload: Record<string, unk
 }
 
 /**
- * Culqi events carry their own `evt_…` id, the same on every retry. Charges are acted on; refunds
- * and orders are kept (not yet processed); other event kinds (tokens, customers…) are ignored.
+ * Culqi events carry their own `evt_…` id, the same on every retry. Charges and refunds are acted on;
+ * orders are kept (not yet processed); other event kinds (tokens, customers…) are ignored.
  */
 export function culqiEvent(body: unknown): InboundEvent | null {
   const event = parseCulqiWebhook(body);
   if (!event || !SAFE_ID.test(event.eventId) || !SAFE_TYPE.test(event.type)) return null;
   const resourceId = SAFE_ID.test(event.resource.id) ? event.resource.id : '';
   const kind = resourceId === '' ? 'unknown' : event.resource.kind;
-  return {
+  const data = culqiEventData(body);
+  const metadata = record(data?.metadata);
+  const chargeHint = metadata?.[CHARGE_ID_METADATA_KEY];
+  const inbound: InboundEvent = {
     eventKey: event.eventId,
     eventType: event.type,
     resourceType: kind,
     resourceId,
-    chargeHint: kind === 'charge' ? culqiChargeHint(body) : null,
+    chargeHint: kind === 'charge' && isId('charge', chargeHint) ? chargeHint : null,
     ignoreReason: kind === 'unknown' ? `event ${event.type} is not processed` : null,
   };
+  if (kind === 'refund') {
+    const refundHint = metadata?.[REFUND_ID_METADATA_KEY];
+    inbound.refundHint = {
+      refundId: isId('refund', refundHint) ? refundHint : null,
+      gatewayChargeId: safe(typeof data?.chargeId === 'string' ? data.chargeId : null, SAFE_ID),
+    };
+  }
+  return inbound;
 }
 
-/** `metadata.smartpay_charge_id` inside the event's `data` (a JSON string, or an object). */
-function culqiChargeHint(body: unknown): string | null {
+/** The event's `data` (a JSON string, or an object) as an object, else null. */
+function culqiEventData(body: unknown): Record<string, unknown> | null {
   const rawData = record(body)?.data;
-  let data: unknown = rawData;
-  if (typeof rawData === 'string') {
-    try {
-      data = JSON.parse(rawData) as unknown;
-    } catch {
-      return null;
-    }
+  if (typeof rawData !== 'string') return record(rawData);
+  try {
+    return record(JSON.parse(rawData) as unknown);
+  } catch {
+    return null;
   }
-  const hint = record(record(data)?.metadata)?.[CHARGE_ID_METADATA_KEY];
-  return isId('charge', hint) ? hint : null;
 }

@@ -22,7 +22,8 @@ export class WebhookUrls {
     return base ? `${base}/webhooks/mercadopago?source_news=webhooks` : undefined;
   }
 
-  private baseUrl(): string | undefined {
+  /** Where this service is reached (SMARTPAY_PUBLIC_URL, or the loopback listener in sandbox mode). */
+  baseUrl(): string | undefined {
     if (this.config.publicUrl) return this.config.publicUrl.replace(/\/+$/, '');
     if (!this.config.sandbox.enabled) return undefined;
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;

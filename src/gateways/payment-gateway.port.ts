@@ -24,6 +24,12 @@ export interface PaymentGateway {
    */
   listCharges(window: ChargeListingWindow, ctx: CallContext): Promise<ChargeListing>;
   refund(request: RefundRequest, ctx: CallContext): Promise<RefundOutcome>;
+  /**
+   * Finds what the gateway did for one of our refunds (reconciliation of a refund left `pending` by a
+   * timeout or crash). `found: false` only once the whole search window was read; anything the adapter
+   * could not read is an error, never "not found".
+   */
+  findRefund(reference: RefundReference, ctx: CallContext): Promise<RefundLookup>;
   saveCard(request: SaveCardRequest, ctx: CallContext): Promise<SaveCardOutcome>;
   deleteCard(card: SavedCardRef, ctx: CallContext): Promise<DeleteCardOutcome>;
 }
@@ -194,7 +200,28 @@ export interface RefundRequest {
 export type RefundOutcome =
   | { status: 'succeeded'; gatewayRefundId: string }
   | { status: 'failed'; message: string; gatewayCode: string | null }
-  | { status: 'pending'; reason: string };
+  /** `gatewayRefundId` when the gateway answered with a refund still in process (Mercado Pago). */
+  | { status: 'pending'; reason: string; gatewayRefundId?: string };
+
+export interface RefundReference {
+  /** Ours, `re_…`: travels as Culqi metadata (Mercado Pago keeps nothing of ours on a refund). */
+  refundId: string;
+  gatewayChargeId: string;
+  /** Known when the gateway answered with it (a refund still in process): then looked up by it. */
+  gatewayRefundId: string | null;
+  /** Minor units. */
+  amount: number;
+  currency: Currency;
+  /** When the refund was sent: bounds the search window. */
+  attemptedAt: Date;
+  /** Gateway refunds already attributed to our other refunds of the same charge: never matched again. */
+  excludeGatewayRefundIds: string[];
+}
+
+export type RefundLookup =
+  | { found: true; gatewayRefundId: string; status: 'succeeded' | 'failed' | 'pending' }
+  | { found: false }
+  | { error: string };
 
 export interface SaveCardRequest {
   token: string;

@@ -47,30 +47,33 @@ export class OrderPaymentState {
     return changed === 1;
   }
 
-  /** The attempt failed: the order is payable again. */
-  async release(s: SqlSession, orderId: string, chargeId: string, now: Date): Promise<void> {
-    await s.run("update orders set status = 'pending', latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')", [
+  /** The attempt failed: the order is payable again. True when the order moved. */
+  async release(s: SqlSession, orderId: string, chargeId: string, now: Date): Promise<boolean> {
+    const changed = await s.run("update orders set status = 'pending', latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')", [
       chargeId,
       now,
       orderId,
     ]);
+    return changed === 1;
   }
 
-  async markRequiresAction(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<void> {
-    await s.run("update orders set status = 'requires_action', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status = 'processing'", [
+  async markRequiresAction(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<boolean> {
+    const changed = await s.run("update orders set status = 'requires_action', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status = 'processing'", [
       gateway,
       chargeId,
       now,
       orderId,
     ]);
+    return changed === 1;
   }
 
   /** Still in flight (pending at the gateway): keep `processing`, remember the attempt. */
-  async keepProcessing(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<void> {
-    await s.run(
+  async keepProcessing(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<boolean> {
+    const changed = await s.run(
       "update orders set status = 'processing', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')",
       [gateway, chargeId, now, orderId],
     );
+    return changed === 1;
   }
 
   /** Moves a requires_action order back to processing for the 3-D Secure completion call. */
@@ -117,9 +120,17 @@ export class OrderRefundState {
     return changed === 1;
   }
 
-  /** A refund failed: give its amount back to the refundable remainder. */
+  /**
+   * A refund failed: give its amount back to the refundable remainder. An order marked `refunded` while
+   * this refund was still pending (another one succeeded and the reservations added up to the amount)
+   * is refundable again. `status` is assigned first: MySQL evaluates SET left to right with the values
+   * already assigned, SQLite with the old ones; this way both read the old `amount_refunded`.
+   */
   async unreserve(em: EntityManager, orderId: string, amount: number, now: Date): Promise<void> {
-    await sessionOf(em).run('update orders set amount_refunded = amount_refunded - ?, updated_at = ? where id = ? and amount_refunded >= ?', [amount, now, orderId, amount]);
+    await sessionOf(em).run(
+      "update orders set status = case when status = 'refunded' and amount_refunded - ? < amount then (case when amount_refunded - ? > 0 then 'partially_refunded' else 'paid' end) else status end, amount_refunded = amount_refunded - ?, updated_at = ? where id = ? and amount_refunded >= ?",
+      [amount, amount, amount, now, orderId, amount],
+    );
   }
 
   /** A refund succeeded: the order is refunded when nothing is left, else partially refunded. */

@@ -6,11 +6,12 @@ import { OrdersController } from './orders.controller';
 import { OrderPaymentState, OrderRefundState } from './order-payment-state';
 import { OrdersService } from './orders.service';
 import { LatestChargeLookup } from './latest-charge.lookup';
+import { OrderEvents } from './order-events';
 
 @Module({
   imports: [CustomersModule, CreditsModule],
   controllers: [OrdersController],
-  providers: [OrdersService, OrderExpiryJob, OrderPaymentState, OrderRefundState, LatestChargeLookup],
-  exports: [OrdersService, OrderPaymentState, OrderRefundState, LatestChargeLookup],
+  providers: [OrdersService, OrderExpiryJob, OrderPaymentState, OrderRefundState, LatestChargeLookup, OrderEvents],
+  exports: [OrdersService, OrderPaymentState, OrderRefundState, LatestChargeLookup, OrderEvents],
 })
 export class OrdersModule {}

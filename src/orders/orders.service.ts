@@ -14,6 +14,7 @@ import { CreditPackageCatalog } from '../credits/credit-packages';
 import { CustomersService } from '../customers/customers.service';
 import { RoutingService } from '../gateways/routing.service';
 import { LatestChargeLookup } from './latest-charge.lookup';
+import { OrderEvents } from './order-events';
 import { Order, type OrderItem } from './order.entity';
 import { presentOrder, type OrderObject } from './order.presenter';
 import type { CreateOrderInput, ListOrdersQuery } from './order.schemas';
@@ -33,6 +34,7 @@ export class OrdersService {
     private readonly packages: CreditPackageCatalog,
     private readonly routing: RoutingService,
     private readonly latestCharges: LatestChargeLookup,
+    private readonly orderEvents: OrderEvents,
   ) {}
 
   async create(caller: AuthedCaller, input: CreateOrderInput, scope: IdempotencyScope | null = null): Promise<OrderObject> {
@@ -122,21 +124,25 @@ export class OrdersService {
 
   /**
    * Cancels with one conditional UPDATE, so a charge that moved the order to `processing` in the
-   * meantime wins and the cancel is refused, whatever the interleaving.
+   * meantime wins and the cancel is refused, whatever the interleaving. `order.canceled` is recorded in
+   * the same transaction.
    */
   async cancel(caller: AuthedCaller, id: string): Promise<OrderObject> {
     if (!isId('order', id)) throw ApiError.notFound('order');
     const now = this.clock.now();
-    const changed = await this.em.nativeUpdate(
-      Order,
+    const changed = await this.sql.transaction(async (tx) => {
       // requires_action is cancelable only after a Culqi REVIEW (nothing was charged); a Mercado Pago
       // challenge may still complete at the gateway, so that order must wait.
-      { id, appId: caller.appId, $or: [{ status: 'pending' }, { status: 'requires_action', gateway: 'culqi' }] },
-      { status: 'canceled', canceledAt: now, updatedAt: now },
-    );
+      const n = await tx.run(
+        "update orders set status = 'canceled', canceled_at = ?, updated_at = ? where id = ? and app_id = ? and (status = 'pending' or (status = 'requires_action' and gateway = 'culqi'))",
+        [now, now, id, caller.appId],
+      );
+      if (n === 1) await this.orderEvents.recordCurrent(tx, 'order.canceled', id, now);
+      return n === 1;
+    });
     const order = await this.em.fork().findOne(Order, { id, appId: caller.appId });
     if (!order) throw ApiError.notFound('order');
-    if (changed !== 1) {
+    if (!changed) {
       throw new ApiError('order_not_cancelable', `An order in status "${order.status}" cannot be canceled`);
     }
     return this.present(order, await this.latestCharges.byChargeId([order.latestChargeId]));

@@ -7,6 +7,7 @@ import { isId } from '../common/ids';
 import { type IdempotencyScope, scopedId } from '../common/idempotency/idempotency-scope';
 import type { GatewayId } from '../config/app-config';
 import { CustomersService } from '../customers/customers.service';
+import { EventRecorder } from '../events/event-recorder';
 import { GatewayRegistry } from '../gateways/gateway-registry';
 import { sessionOf } from '../database/sql-session';
 import { GatewayCallWriter } from '../gateways/http/gateway-call.writer';
@@ -27,6 +28,7 @@ export class PaymentMethodsService {
     private readonly customers: CustomersService,
     private readonly registry: GatewayRegistry,
     private readonly callLog: GatewayCallWriter,
+    private readonly events: EventRecorder,
   ) {}
 
   async save(caller: AuthedCaller, customerId: string, input: SavePaymentMethodInput, scope: IdempotencyScope | null = null): Promise<PaymentMethodObject> {
@@ -94,6 +96,13 @@ export class PaymentMethodsService {
       if (pm.isDefault) await tx.nativeUpdate(PaymentMethod, { appId: caller.appId, customerId: customer.id, isDefault: true }, { isDefault: false });
       await tx.insert(PaymentMethod, pm);
       await this.callLog.persist(sessionOf(tx), ctx);
+      await this.events.record(sessionOf(tx), {
+        appId: caller.appId,
+        type: 'payment_method.saved',
+        resource: { type: 'payment_method', id: pm.id },
+        data: presentPaymentMethod(pm),
+        at: now,
+      });
     });
     return presentPaymentMethod(pm);
   }

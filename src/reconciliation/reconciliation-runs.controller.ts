@@ -17,8 +17,8 @@ const runSchema = z.object({
   id: z.string().describe('rcn_…'),
   object: z.literal('reconciliation_run'),
   status: z.enum(['queued', 'running', 'completed', 'failed']),
-  checked: z.number().int().describe('Pending or requires_action charges looked up'),
-  updated: z.number().int().describe('Charges whose status changed from the gateway’s truth'),
+  checked: z.number().int().describe('Pending or requires_action charges, and pending refunds, looked up'),
+  updated: z.number().int().describe('Charges and refunds whose status changed from the gateway’s truth'),
   discrepancies: z.array(z.string()),
   error: z.string().nullable(),
   created_at: z.string(),
@@ -51,7 +51,7 @@ export class ReconciliationRunsController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Reconcile now',
-    description: "Looks up every `pending` and `requires_action` charge of your app at its gateway now (the recurring job's work) and applies the gateway's truth. Runs in the background: poll the run.",
+    description: "Looks up every `pending` and `requires_action` charge and every `pending` refund of your app at its gateway now (the recurring job's work) and applies the gateway's truth. Runs in the background: poll the run.",
   })
   @ApiJsonBody(z.object({}).strict())
   @ApiJsonResponse(202, runSchema, 'The queued run')

@@ -9,35 +9,20 @@ import { decodeCursor, toPage } from '../common/pagination/cursor-page';
 import type { GatewayId } from '../config/app-config';
 import { Charge } from '../charges/charge.entity';
 import { GatewayRegistry } from '../gateways/gateway-registry';
-import { sessionOf } from '../database/sql-session';
-import { GatewayCallWriter } from '../gateways/http/gateway-call.writer';
 import type { CallContext, RefundOutcome } from '../gateways/payment-gateway.port';
 import { OrderRefundState } from '../orders/order-payment-state';
 import { OrdersService } from '../orders/orders.service';
 import { Refund } from './refund.entity';
+import { presentRefund } from './refund.presenter';
 import type { CreateRefundInput, ListRefundsQuery } from './refund.schemas';
-
-export function presentRefund(r: Refund) {
-  return {
-    id: r.id,
-    object: 'refund' as const,
-    order_id: r.orderId,
-    charge_id: r.chargeId,
-    amount: r.amount,
-    currency: r.currency,
-    status: r.status,
-    gateway: r.gateway,
-    gateway_refund_id: r.gatewayRefundId,
-    reason: r.reason,
-    failure: r.status === 'failed' ? { code: r.failureCode, message: r.failureMessage ?? '' } : null,
-    created_at: r.createdAt.toISOString(),
-  };
-}
+import { RefundSettlement } from './refund-settlement';
 
 /**
  * Refunds: the amount is reserved on the order (a conditional UPDATE that can never let concurrent
- * refunds exceed what was paid) in the same transaction that inserts the pending refund, then the
- * gateway is called, then the outcome is committed — released again if the gateway refused.
+ * refunds exceed what was paid) in the same transaction that inserts the pending refund (with its first
+ * reconciliation lookup already scheduled), then the gateway is called, then a final outcome is committed
+ * through RefundSettlement — released again if the gateway refused. An unknown outcome stays `pending`
+ * for RefundSyncService (reconciliation, gateway webhooks).
  */
 @Injectable()
 export class RefundsService {
@@ -47,7 +32,7 @@ export class RefundsService {
     private readonly orders: OrdersService,
     private readonly refundState: OrderRefundState,
     private readonly registry: GatewayRegistry,
-    private readonly callLog: GatewayCallWriter,
+    private readonly settlement: RefundSettlement,
   ) {}
 
   async create(caller: AuthedCaller, input: CreateRefundInput, scope: IdempotencyScope | null = null) {
@@ -56,13 +41,10 @@ export class RefundsService {
       // A retry of an Idempotency-Key whose first attempt inserted this refund and then died: answer
       // the refund as it stands, never a second reservation or gateway refund. Still `pending` means
       // the first attempt died around its gateway call, so the money may or may not have gone back.
-      // Asking the gateway would be better than guessing, but there is nothing to ask with: the
-      // gateway refund id is only stored with a final outcome (a crash or an ambiguous answer leaves
-      // none), the gateway port has no refund lookup, and a Culqi refund carries nothing of ours to
-      // find it by (its POST sends no metadata). Calling the gateway again could refund twice
-      // (Culqi has no idempotency key), so the client gets the stored `pending` refund, with its amount
-      // still reserved (a later refund can never exceed what was paid); settling it is for an
-      // operator, who can see at the gateway whether the charge was refunded.
+      // Calling the gateway again could refund twice (Culqi has no idempotency key), so the client gets
+      // the stored `pending` refund, with its amount still reserved (a later refund can never exceed
+      // what was paid); reconciliation looks it up at the gateway (it was inserted with its first
+      // lookup scheduled) and settles it.
       const started = await this.em.fork().findOne(Refund, { id: refundId, appId: caller.appId });
       if (started) return presentRefund(started);
     }
@@ -84,6 +66,10 @@ export class RefundsService {
       status: 'pending',
       gateway: charge.gateway,
       reason: input.reason,
+      // Scheduled for reconciliation from the start: a crash during the gateway call leaves it to the lookup.
+      attemptedAt: now,
+      nextReconcileAt: this.settlement.firstLookupAt(now),
+      reconcileAttempts: 0,
       createdAt: now,
       updatedAt: now,
     });
@@ -123,26 +109,22 @@ export class RefundsService {
       ctx,
     );
     const done = this.clock.now();
-    await this.em.transactional(async (tx) => {
-      if (outcome.status === 'succeeded') {
-        refund.status = 'succeeded';
-        refund.gatewayRefundId = outcome.gatewayRefundId;
-        await this.refundState.settle(tx, order.id, done);
-      } else if (outcome.status === 'failed') {
-        refund.status = 'failed';
-        refund.failureMessage = outcome.message.slice(0, 500);
-        refund.failureCode = outcome.gatewayCode;
-        await this.refundState.unreserve(tx, order.id, amount, done);
-      }
-      refund.updatedAt = done;
-      await tx.nativeUpdate(
-        Refund,
-        { id: refund.id },
-        { status: refund.status, gatewayRefundId: refund.gatewayRefundId, failureMessage: refund.failureMessage, failureCode: refund.failureCode, updatedAt: done },
-      );
-      await this.callLog.persist(sessionOf(tx), ctx);
-    });
-    return presentRefund(refund);
+    if (outcome.status === 'pending') {
+      // Unknown (timeout, 5xx, a refund still in process): it stays pending for reconciliation.
+      await this.settlement.keepPending(refund, ctx, done, { lookedUp: false, gatewayRefundId: outcome.gatewayRefundId ?? null });
+      return presentRefund(await this.current(refund.id));
+    }
+    const final =
+      outcome.status === 'succeeded'
+        ? ({ status: 'succeeded', gatewayRefundId: outcome.gatewayRefundId } as const)
+        : ({ status: 'failed', message: outcome.message, gatewayCode: outcome.gatewayCode } as const);
+    const settled = await this.settlement.settle(refund, final, ctx, done);
+    // Not applied: a gateway webhook settled it while we waited for the answer; answer what it holds.
+    return presentRefund(settled.applied ? settled.refund : await this.current(refund.id));
+  }
+
+  private current(refundId: string): Promise<Refund> {
+    return this.em.fork().findOneOrFail(Refund, { id: refundId });
   }
 
   async get(caller: AuthedCaller, id: string) {

@@ -214,19 +214,25 @@ describe('timeouts and declines never fail over', () => {
     await t.close();
   });
 
-  it('a Culqi timeout on a saved card: pending at Culqi, not retried at Mercado Pago, exactly one Culqi charge', async () => {
+  it('a Culqi timeout on a saved card: not retried at Mercado Pago, exactly one Culqi charge', async () => {
     const orderId = await createOrder(c, { customerId });
     await injectFault(info, 'culqi', { mode: 'timeout', latency_ms: 2000, count: 1 });
-    const body = expectCharge(await charge(c, orderId, { source: { type: 'payment_method', payment_method_id: pmId } }), 'pending');
+    const res = await charge(c, orderId, { source: { type: 'payment_method', payment_method_id: pmId } });
     await clearFault(info, 'culqi');
+    expect(res.status).toBe(201);
+    const body = res.body as Record<string, unknown>;
+    // Culqi processed it: either our timeout committed `pending` first, or Culqi's own event (its
+    // webhook, re-fetched) settled it while our request still waited — never a second attempt.
+    expect(['pending', 'succeeded']).toContain(body.status);
     expect(body.gateway).toBe('culqi');
-    expect(body.routing).toEqual([{ gateway: 'culqi', reason: 'priority', result: 'pending' }]);
+    expect(body.routing).toEqual([expect.objectContaining({ gateway: 'culqi', reason: 'priority' })]);
     expect(body.failure).toBeNull();
-    expect((await getOrder(c, orderId)).status).toBe('processing');
+    expect((await getOrder(c, orderId)).status).toBe(body.status === 'pending' ? 'processing' : 'paid');
     expect(await culqiChargesFor(info, body.id as string)).toHaveLength(1);
     expect(await mercadoPagoPaymentsFor(info, body.id as string)).toEqual([]);
     const calls = (await getCharge(c, body.id as string)).gateway_calls;
-    expect(calls.map((g) => [g.operation, g.error_class])).toEqual([['create_charge', 'timeout']]);
+    expect(calls.filter((g) => g.operation === 'create_charge').map((g) => g.error_class)).toEqual(['timeout']);
+    expect(calls.every((g) => g.path.startsWith('/v2/'))).toBe(true);
   });
 
   it('declines never fail over and never open the circuit, however many in a row', async () => {

@@ -8,6 +8,8 @@ import { bearer, type TestApp } from './test-app';
 export interface SandboxInfo {
   culqi: { base_url: string; secure_url: string; public_key: string; secret_key: string };
   mercadopago: { base_url: string; public_key: string; access_token: string; webhook_secret: string };
+  postmark: { base_url: string; server_token: string };
+  push: { base_url: string; ca: string };
   control_url: string;
 }
 
@@ -50,13 +52,13 @@ export async function mercadoPagoCardToken(info: SandboxInfo, holder: string, ca
   return res.body.id as string;
 }
 
-/** POST {control_url}/{gateway}/_faults */
-export async function injectFault(info: SandboxInfo, gateway: 'culqi' | 'mercadopago', fault: Record<string, unknown>): Promise<void> {
+/** POST {control_url}/{simulator}/_faults */
+export async function injectFault(info: SandboxInfo, gateway: 'culqi' | 'mercadopago' | 'postmark', fault: Record<string, unknown>): Promise<void> {
   const res = await postJson(`${info.control_url}/${gateway}/_faults`, fault);
   if (res.status !== 200) throw new Error(`fault → ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-export async function clearFault(info: SandboxInfo, gateway: 'culqi' | 'mercadopago'): Promise<void> {
+export async function clearFault(info: SandboxInfo, gateway: 'culqi' | 'mercadopago' | 'postmark'): Promise<void> {
   await fetch(`${info.control_url}/${gateway}/_faults`, { method: 'DELETE' });
 }
 
@@ -72,4 +74,44 @@ export async function mercadoPagoPaymentsFor(info: SandboxInfo, externalReferenc
     headers: { Authorization: `Bearer ${info.mercadopago.access_token}` },
   });
   return ((await res.json()) as { results: Record<string, unknown>[] }).results;
+}
+
+/** A message the Postmark simulator accepted (GET {control_url}/postmark/_messages). */
+export interface PostmarkMessage {
+  MessageID: string;
+  From: string;
+  To: string;
+  Subject: string;
+  HtmlBody: string | null;
+  TextBody: string | null;
+  Attachments: { Name: string; ContentType: string; Content: string }[];
+  Metadata: Record<string, string>;
+  Tag: string | null;
+  received_at: string;
+}
+
+/** Messages Postmark accepted, newest first; `to` and `metadata.<key>` filter. */
+export async function postmarkMessages(info: SandboxInfo, filter: { to?: string; metadata?: Record<string, string> } = {}): Promise<PostmarkMessage[]> {
+  const query = new URLSearchParams();
+  if (filter.to) query.set('to', filter.to);
+  for (const [k, v] of Object.entries(filter.metadata ?? {})) query.set(`metadata.${k}`, v);
+  const res = await fetch(`${info.control_url}/postmark/_messages?${query.toString()}`);
+  return ((await res.json()) as { data: PostmarkMessage[] }).data;
+}
+
+/** A browser subscription at the sandbox push service (what PushManager.subscribe() gives a page). */
+export async function pushSubscription(info: SandboxInfo, applicationServerKey?: string): Promise<{ endpoint: string; keys: { p256dh: string; auth: string } }> {
+  const res = await fetch(`${info.control_url}/push/_subscriptions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(applicationServerKey ? { application_server_key: applicationServerKey } : {}),
+  });
+  if (res.status !== 201) throw new Error(`push subscription → ${res.status}`);
+  return (await res.json()) as { endpoint: string; keys: { p256dh: string; auth: string } };
+}
+
+/** What the sandbox push service received (decrypted), newest first. */
+export async function pushMessages(info: SandboxInfo, endpoint?: string): Promise<{ endpoint: string; payload: Record<string, unknown>; vapid: Record<string, unknown>; headers: Record<string, unknown>; status: number }[]> {
+  const res = await fetch(`${info.control_url}/push/_messages${endpoint ? `?endpoint=${encodeURIComponent(endpoint)}` : ''}`);
+  return ((await res.json()) as { data: [] }).data;
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CulqiGateway } from '../../src/gateways/culqi/culqi.gateway';
-import { chargeMatchesReference, mapChargeObject, normaliseBrand } from '../../src/gateways/culqi/culqi.mappers';
+import { chargeMatchesReference, creationDateMs, mapChargeObject, normaliseBrand, refundReference } from '../../src/gateways/culqi/culqi.mappers';
 import { fitDescription } from '../../src/gateways/culqi/culqi.requests';
 import {
   mapCardResult,
@@ -13,13 +13,14 @@ import {
   mapCustomerResult,
   mapDeleteCardResult,
   mapLookupResult,
+  mapRefundLookupResult,
   mapRefundResult,
-  readChargePage,
+  readListPage,
   type ChargeAttempt,
 } from '../../src/gateways/culqi/culqi.results';
 import { parseCulqiWebhook, verifyCulqiBasicAuth } from '../../src/gateways/culqi/culqi.webhook';
 import { GatewayHttpClient, type GatewayHttpResult } from '../../src/gateways/http/gateway-http.client';
-import type { CallContext, ChargeRequest } from '../../src/gateways/payment-gateway.port';
+import type { CallContext, ChargeRequest, RefundReference } from '../../src/gateways/payment-gateway.port';
 import { recordSecret } from '../support/test-env';
 
 // ---------------------------------------------------------------------------------------------
@@ -64,6 +65,8 @@ function classify(method: string, url: URL): string | null {
   if (method === 'GET' && /^\/v2\/charges\/[^/]+$/.test(p)) return 'get_charge';
   if (method === 'PATCH' && /^\/v2\/charges\/[^/]+$/.test(p)) return 'update_charge';
   if (method === 'POST' && p === '/v2/refunds') return 'create_refund';
+  if (method === 'GET' && p === '/v2/refunds') return 'list_refunds';
+  if (method === 'GET' && /^\/v2\/refunds\/[^/]+$/.test(p)) return 'get_refund';
   if (method === 'POST' && p === '/v2/cards') return 'create_card';
   if (method === 'POST' && p === '/v2/customers') return 'create_customer';
   if (method === 'DELETE' && /^\/v2\/cards\/[^/]+$/.test(p)) return 'delete_card';
@@ -134,7 +137,7 @@ describe('Culqi mappers on the recorded sandbox traffic', () => {
     expect(byKind('create_charge').length).toBeGreaterThanOrEqual(14);
     expect(byKind('create_charge').filter((e) => e.status === 402)).toHaveLength(9);
     expect(byKind('create_card').filter((e) => e.status === 400)).toHaveLength(9);
-    for (const kind of ['capture_charge', 'get_charge', 'update_charge', 'list_charges', 'create_refund', 'create_customer', 'delete_card', 'edge_timeout']) {
+    for (const kind of ['capture_charge', 'get_charge', 'update_charge', 'list_charges', 'create_refund', 'list_refunds', 'get_refund', 'create_customer', 'delete_card', 'edge_timeout']) {
       expect(byKind(kind).length, kind).toBeGreaterThan(0);
     }
   });
@@ -194,6 +197,24 @@ describe('Culqi mappers on the recorded sandbox traffic', () => {
     }
   });
 
+  it('reads the recorded refund list and GET: refunds have no status, so one that exists succeeded', () => {
+    const list = byKind('list_refunds')[0]!;
+    const page = readListPage(list.result);
+    if ('error' in page) throw new Error(page.error);
+    expect(page.items.length).toBeGreaterThan(5);
+    // Newest first, creation dates in milliseconds; none carries our refund id (recorded before we sent one).
+    const created = page.items.map((item) => creationDateMs(item)!);
+    expect(created.every((ms) => ms > 1_500_000_000_000)).toBe(true);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    expect(page.items.map((item) => refundReference(item))).toEqual(page.items.map(() => null));
+    expect(refundReference({ ...(page.items[0] as object), metadata: { smartpay_refund_id: 're_0001' } })).toBe('re_0001');
+    for (const e of byKind('get_refund').filter((x) => x.status === 200)) {
+      const id = (e.responseJson as { id: string }).id;
+      expect(mapRefundLookupResult(e.result), e.file).toEqual({ found: true, gatewayRefundId: id, status: 'succeeded' });
+    }
+    expect(mapRefundLookupResult(byKind('edge_timeout')[0]!.result)).toHaveProperty('error');
+  });
+
   it('maps captures, updates and GETs of charges (charge objects) to succeeded with amount and currency', () => {
     for (const e of [...byKind('capture_charge'), ...byKind('update_charge')]) {
       expect(mapChargeResult(e.result, PLAIN_ATTEMPT).status, e.file).toBe('succeeded');
@@ -219,7 +240,7 @@ describe('Culqi mappers on the recorded sandbox traffic', () => {
 
   it('reads the recorded charge list: every item, its decline codes, and the cursor to the next page', () => {
     const list = byKind('list_charges')[0]!;
-    const page = readChargePage(list.result);
+    const page = readListPage(list.result);
     if ('error' in page) throw new Error(page.error);
     const paging = (list.responseJson as { paging: { cursors: { after: string } } }).paging;
     expect(page.items).toHaveLength(50);
@@ -239,9 +260,9 @@ describe('Culqi mappers on the recorded sandbox traffic', () => {
     const body = structuredClone(list.responseJson) as { paging: Record<string, unknown> };
     body.paging.cursors = { before: null, after: null };
     const asResult = (json: unknown): GatewayHttpResult => ({ kind: 'response', status: 200, text: '', json });
-    expect(readChargePage(asResult(body))).toMatchObject({ nextCursor: 'chr_test_vWMM2Tx4HIr1rvT4' });
+    expect(readListPage(asResult(body))).toMatchObject({ nextCursor: 'chr_test_vWMM2Tx4HIr1rvT4' });
     body.paging.next = 'https://api.culqi.com/v2/charges?limit=50';
-    expect(readChargePage(asResult(body))).toHaveProperty('error');
+    expect(readListPage(asResult(body))).toHaveProperty('error');
   });
 
   it('matches our charge id in the metadata of a recorded list item (object or JSON-string metadata)', () => {
@@ -626,7 +647,8 @@ describe('CulqiGateway.refund', () => {
     const ctx = context();
     const outcome = await gateway().refund({ refundId: 're_1', gatewayChargeId: 'chr_test_7rje5SJhNW0VC3OL', amount: 100, full: false, currency: 'PEN', reason }, ctx);
     expect(outcome).toEqual({ status: 'succeeded', gatewayRefundId: body.id });
-    expect(posts('/v2/refunds')[0]!.body).toEqual({ amount: 100, charge_id: 'chr_test_7rje5SJhNW0VC3OL', reason: culqiReason });
+    // Our refund id travels in metadata, as our charge id does on charges: reconciliation finds the refund by it.
+    expect(posts('/v2/refunds')[0]!.body).toEqual({ amount: 100, charge_id: 'chr_test_7rje5SJhNW0VC3OL', reason: culqiReason, metadata: { smartpay_refund_id: 're_1' } });
     expect(ctx.calls[0]).toMatchObject({ operation: 'create_refund', path: '/v2/refunds', httpStatus: 201 });
   });
 
@@ -637,6 +659,91 @@ describe('CulqiGateway.refund', () => {
     serve({ 'POST /v2/refunds': { status: 500, raw: '' } });
     expect(await gateway().refund(request, context())).toEqual({ status: 'pending', reason: 'ambiguous_error' });
     expect(posts('/v2/refunds')).toHaveLength(1);
+  });
+});
+
+describe('CulqiGateway.findRefund', () => {
+  const ATTEMPT = 1_700_000_000_000;
+  const reference = (over: Partial<RefundReference> = {}): RefundReference => ({
+    refundId: 're_target',
+    gatewayChargeId: 'chr_test_charge',
+    gatewayRefundId: null,
+    amount: 100,
+    currency: 'PEN',
+    attemptedAt: new Date(ATTEMPT),
+    excludeGatewayRefundIds: [],
+    ...over,
+  });
+  /** A recorded refund object, created `afterMs` after the attempt, with this metadata. */
+  const refund = (id: string, metadata: Record<string, unknown>, afterMs: number) => ({
+    ...recorded('RefundTest.test_refund_create.yaml', 'create_refund'),
+    id,
+    metadata,
+    creation_date: ATTEMPT + afterMs,
+  });
+  const page = (data: unknown[], after: string | null) => ({
+    status: 200,
+    body: { data, paging: { previous: null, next: after ? `${base}/refunds?limit=100&after=${after}` : null, cursors: { before: null, after }, remaining_items: after ? 1 : 0 } },
+  });
+
+  it('pages the refund list newest first with `after` cursors, unfiltered, and matches our refund id in metadata only', async () => {
+    serve({
+      'GET /v2/refunds': (req) =>
+        req.query.get('after') === null
+          ? page([refund('ref_test_AAAA', {}, 3_000), refund('ref_test_BBBB', { smartpay_refund_id: 're_other' }, 2_000)], 'ref_test_BBBB')
+          : page([refund('ref_test_CCCC', { smartpay_refund_id: 're_target' }, 1_000)], null),
+    });
+    const ctx = context();
+    expect(await gateway().findRefund(reference(), ctx)).toEqual({ found: true, gatewayRefundId: 'ref_test_CCCC', status: 'succeeded' });
+    expect(seen.map((s) => [s.method, s.path, s.query.get('after')])).toEqual([
+      ['GET', '/v2/refunds', null],
+      ['GET', '/v2/refunds', 'ref_test_BBBB'],
+    ]);
+    for (const s of seen) {
+      expect(s.query.get('limit')).toBe('100');
+      // No filters: charge_id is not a documented refund filter, and the creation_date unit is unconfirmed.
+      expect([...s.query.keys()].sort()).toEqual(s.query.get('after') === null ? ['limit'] : ['after', 'limit']);
+    }
+    expect(ctx.calls.map((c) => c.operation)).toEqual(['list_refunds', 'list_refunds']);
+  });
+
+  it('the same amount on the same charge without our id is not ours; "not found" once the listing passed the attempt', async () => {
+    const older = refund('ref_test_OLD0', { smartpay_refund_id: 're_target' }, -61_000);
+    serve({
+      'GET /v2/refunds': (req) =>
+        req.query.get('after') === null ? page([refund('ref_test_NEW0', {}, 500), refund('ref_test_EDGE', {}, -70_000)], 'ref_test_EDGE') : page([older], null),
+    });
+    // The first page already reaches more than a minute before the attempt: the search stops there.
+    expect(await gateway().findRefund(reference(), context())).toEqual({ found: false });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('by Culqi refund id when known: GET /refunds/{id}; 404 → not found; a GET failing twice → error', async () => {
+    serve({ 'GET /v2/refunds/ref_test_KNOWN': [{ status: 502, raw: 'bad gateway' }, { status: 200, body: refund('ref_test_KNOWN', {}, 0) }] });
+    const ctx = context();
+    expect(await gateway().findRefund(reference({ gatewayRefundId: 'ref_test_KNOWN' }), ctx)).toEqual({ found: true, gatewayRefundId: 'ref_test_KNOWN', status: 'succeeded' });
+    expect(ctx.calls.map((c) => [c.operation, c.method, c.httpStatus])).toEqual([
+      ['get_refund', 'GET', 502],
+      ['get_refund', 'GET', 200],
+    ]);
+    serve({});
+    expect(await gateway().findRefund(reference({ gatewayRefundId: 'ref_test_GONE' }), context())).toEqual({ found: false });
+    serve({ 'GET /v2/refunds/ref_test_DOWN': { status: 500, raw: '' } });
+    expect(await gateway().findRefund(reference({ gatewayRefundId: 'ref_test_DOWN' }), context())).toHaveProperty('error');
+    expect(seen).toHaveLength(2);
+  });
+
+  it('a listing that fails, repeats its cursor or never ends is an error, never "not found"; nothing is ever POSTed', async () => {
+    serve({ 'GET /v2/refunds': { status: 504, raw: '{"message": "Endpoint request timed out"}' } });
+    expect(await gateway().findRefund(reference(), context())).toHaveProperty('error');
+    expect(seen).toHaveLength(2);
+    serve({ 'GET /v2/refunds': page([refund('ref_test_LOOP', {}, 1_000)], 'ref_test_LOOP') });
+    expect(await gateway().findRefund(reference(), context())).toEqual({ error: 'Culqi returned the same page cursor twice' });
+    let n = 0;
+    serve({ 'GET /v2/refunds': () => page([refund(`ref_test_P${n}`, {}, 1_000)], `ref_test_P${n++}`) });
+    expect(await gateway().findRefund(reference(), context())).toEqual({ error: 'more than 2000 Culqi refunds since the attempt' });
+    expect(seen).toHaveLength(20);
+    expect(seen.every((s) => s.method === 'GET')).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { culqiEvent, mercadoPagoEvent, signedDataId } from '../../src/gateway-webhooks/webhook-event-keys';
 
 const CHARGE_ID = 'ch_01JD6Z7Q4V9YB3N0K2M8W5T1XR';
+const REFUND_ID = 're_01JD6Z7Q4V9YB3N0K2M8W5T1XR';
 
 describe('webhook event keys', () => {
   it('Mercado Pago: the notification id is the key, whatever the request id of the attempt', () => {
@@ -43,6 +44,35 @@ describe('webhook event keys', () => {
     });
     const forged = JSON.stringify({ object: 'charge', id: 'chr_test_abc', metadata: { smartpay_charge_id: 'ord_x' } });
     expect(culqiEvent({ object: 'event', id: 'evt_test_2', type: 'charge.creation.succeeded', data: forged })?.chargeHint).toBeNull();
+  });
+
+  it('Culqi refund events are processed: our refund id (metadata) and the refunded charge (data.chargeId) are kept as hints', () => {
+    const data = JSON.stringify({ object: 'refund', id: 'ref_test_abc', chargeId: 'chr_test_xyz', creationDate: 1_700_000_000_000, amount: 100, metadata: { smartpay_refund_id: REFUND_ID } });
+    expect(culqiEvent({ object: 'event', id: 'evt_test_r1', type: 'refund.creation.succeeded', data })).toEqual({
+      eventKey: 'evt_test_r1',
+      eventType: 'refund.creation.succeeded',
+      resourceType: 'refund',
+      resourceId: 'ref_test_abc',
+      chargeHint: null,
+      refundHint: { refundId: REFUND_ID, gatewayChargeId: 'chr_test_xyz' },
+      ignoreReason: null,
+    });
+    // An object instead of a JSON string is read the same; a refund without metadata still names its charge.
+    expect(culqiEvent({ object: 'event', id: 'evt_test_r2', type: 'refund.creation.succeeded', data: { object: 'refund', id: 'ref_test_def', chargeId: 'chr_test_xyz', metadata: {} } })?.refundHint).toEqual({
+      refundId: null,
+      gatewayChargeId: 'chr_test_xyz',
+    });
+    // Hints that are not ours or not ids are dropped: a charge id is no refund id, a refund id no charge hint.
+    const odd = JSON.stringify({ object: 'refund', id: 'ref_test_ghi', chargeId: 'chr test; drop', metadata: { smartpay_refund_id: CHARGE_ID, smartpay_charge_id: CHARGE_ID } });
+    expect(culqiEvent({ object: 'event', id: 'evt_test_r3', type: 'refund.creation.succeeded', data: odd })).toMatchObject({
+      chargeHint: null,
+      refundHint: { refundId: null, gatewayChargeId: null },
+    });
+  });
+
+  it('Culqi charge events carry no refund hint', () => {
+    const data = JSON.stringify({ object: 'charge', id: 'chr_test_abc', metadata: { smartpay_refund_id: REFUND_ID } });
+    expect(culqiEvent({ object: 'event', id: 'evt_test_c1', type: 'charge.creation.succeeded', data })).not.toHaveProperty('refundHint');
   });
 
   it('Culqi: unsupported kinds are ignored; oversized or malformed ids are refused', () => {

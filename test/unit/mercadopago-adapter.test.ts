@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayHttpClient } from '../../src/gateways/http/gateway-http.client';
 import { MercadoPagoGateway } from '../../src/gateways/mercadopago/mercadopago.gateway';
 import type { MercadoPagoSettings } from '../../src/gateways/mercadopago/mercadopago.settings';
-import type { CallContext, ChargeRequest } from '../../src/gateways/payment-gateway.port';
+import type { CallContext, ChargeRequest, RefundReference } from '../../src/gateways/payment-gateway.port';
 
 // A tiny stand-in for api.mercadopago.com answering canned bodies shaped as in the reference.
 
@@ -486,6 +486,104 @@ describe('MercadoPagoGateway.refund', () => {
     expect(await gateway().refund(refund(), newCtx())).toMatchObject({ status: 'pending' });
     expect(fake.seen).toHaveLength(3);
     expect(new Set(fake.seen.map((s) => s.headers['x-idempotency-key'])).size).toBe(1);
+  });
+});
+
+describe('MercadoPagoGateway.findRefund', () => {
+  const ATTEMPT = Date.parse('2026-11-28T15:00:00.000Z');
+  /** Mercado Pago's date format (mercadopago.md §4), in Lima time. */
+  const mpDate = (ms: number) => `${new Date(ms - 4 * 3_600_000).toISOString().slice(0, 23)}-04:00`;
+  const mpRefund = (id: number, amount: number, afterMs: number, status = 'approved') => ({
+    id,
+    payment_id: 17014025134,
+    amount,
+    metadata: {},
+    source: { id: '823549964', name: 'Seller', type: 'collector' },
+    date_created: mpDate(ATTEMPT + afterMs),
+    unique_sequence_number: null,
+    refund_mode: 'standard',
+    adjustment_amount: 0,
+    status,
+    reason: null,
+    amount_refunded_to_payer: amount,
+    labels: [],
+    partition_details: [],
+  });
+  const reference = (over: Partial<RefundReference> = {}): RefundReference => ({
+    refundId: 're_01JTESTREFUND',
+    gatewayChargeId: '17014025134',
+    gatewayRefundId: null,
+    amount: 5025,
+    currency: 'PEN',
+    attemptedAt: new Date(ATTEMPT),
+    excludeGatewayRefundIds: [],
+    ...over,
+  });
+  const listing = (refunds: unknown[]) => {
+    fake.handle = () => ({ status: 200, json: refunds });
+  };
+
+  it('reads GET /v1/payments/{id}/refunds (no idempotency key, nothing POSTed) and follows a known refund id', async () => {
+    listing([mpRefund(1001, 50.25, 1_000, 'in_process'), mpRefund(1002, 50.25, 2_000)]);
+    const ctx = newCtx();
+    expect(await gateway().findRefund(reference({ gatewayRefundId: '1001' }), ctx)).toEqual({ found: true, gatewayRefundId: '1001', status: 'pending' });
+    expect(fake.seen.map((s) => [s.method, s.url])).toEqual([['GET', '/v1/payments/17014025134/refunds']]);
+    expect(fake.seen[0]!.headers['x-idempotency-key']).toBeUndefined();
+    expect(ctx.calls.map((c) => c.operation)).toEqual(['list_refunds']);
+    // A known id the listing does not hold is not found, whatever else matches.
+    expect(await gateway().findRefund(reference({ gatewayRefundId: '999' }), newCtx())).toEqual({ found: false });
+  });
+
+  it('without an id: exactly our amount (exact decimals), from a minute before the attempt, not excluded; the oldest wins', async () => {
+    listing([
+      mpRefund(2001, 50.25, -61_000), // before the window
+      mpRefund(2002, 50.26, 500), // another amount
+      mpRefund(2003, 50.25, 3_000),
+      mpRefund(2004, 50.25, -30_000), // within the minute of clock skew: the oldest candidate
+      mpRefund(2005, 502.5, 100), // the same digits, ten times the amount
+    ]);
+    expect(await gateway().findRefund(reference(), newCtx())).toEqual({ found: true, gatewayRefundId: '2004', status: 'succeeded' });
+    expect(await gateway().findRefund(reference({ excludeGatewayRefundIds: ['2004'] }), newCtx())).toEqual({ found: true, gatewayRefundId: '2003', status: 'succeeded' });
+    expect(await gateway().findRefund(reference({ excludeGatewayRefundIds: ['2004', '2003'] }), newCtx())).toEqual({ found: false });
+    expect(await gateway().findRefund(reference({ amount: 5026 }), newCtx())).toEqual({ found: true, gatewayRefundId: '2002', status: 'succeeded' });
+    expect(await gateway().findRefund(reference({ amount: 50250 }), newCtx())).toEqual({ found: true, gatewayRefundId: '2005', status: 'succeeded' });
+    listing([]);
+    expect(await gateway().findRefund(reference(), newCtx())).toEqual({ found: false });
+  });
+
+  it.each([
+    ['approved', 'succeeded'],
+    ['rejected', 'failed'],
+    ['cancelled', 'failed'],
+    ['pending', 'pending'],
+    ['in_process', 'pending'],
+    ['something_new', 'pending'],
+  ] as const)('a refund %s → %s', async (status, expected) => {
+    listing([mpRefund(3001, 50.25, 1_000, status)]);
+    expect(await gateway().findRefund(reference(), newCtx())).toEqual({ found: true, gatewayRefundId: '3001', status: expected });
+  });
+
+  it('errors are errors, never "not found": retries exhausted, 404 payment, a body that is no list, an unreadable refund', async () => {
+    fake.handle = () => ({ status: 503, json: {} });
+    expect(await gateway().findRefund(reference(), newCtx())).toHaveProperty('error');
+    expect(fake.seen).toHaveLength(3);
+    fake.handle = () => ({ status: 404, json: { message: 'Payment not found', error: 'not_found', status: 404, cause: [{ code: 2000 }] } });
+    expect(await gateway().findRefund(reference(), newCtx())).toEqual({ error: 'Mercado Pago: Payment not found' });
+    fake.handle = () => ({ status: 200, json: { results: [] } });
+    expect(await gateway().findRefund(reference(), newCtx())).toHaveProperty('error');
+    listing([mpRefund(4001, 50.25, 1_000), { ...mpRefund(4002, 50.25, 1_000), amount: 0.1 + 0.2 }]);
+    expect(await gateway().findRefund(reference(), newCtx())).toEqual({ error: 'a Mercado Pago refund in the listing could not be read' });
+    listing([{ ...mpRefund(4003, 50.25, 1_000), date_created: 'yesterday' }]);
+    expect(await gateway().findRefund(reference(), newCtx())).toHaveProperty('error');
+  });
+
+  it('a refund POST answered in_process stays pending and carries the refund id for the lookups', async () => {
+    fake.handle = () => ({ status: 201, json: mpRefund(5001, 118, 0, 'in_process') });
+    const outcome = await gateway().refund(
+      { refundId: 're_01JTESTREFUND', gatewayChargeId: '17014025134', amount: 11800, full: true, currency: 'PEN', reason: 'requested_by_customer' },
+      newCtx(),
+    );
+    expect(outcome).toEqual({ status: 'pending', reason: 'Mercado Pago refund 5001 is in_process', gatewayRefundId: '5001' });
   });
 });
 

@@ -12,14 +12,16 @@ import type {
   LookupOutcome,
   NextAction,
   PaymentGateway,
+  RefundLookup,
   RefundOutcome,
+  RefundReference,
   RefundRequest,
   SaveCardOutcome,
   SaveCardRequest,
   SavedCardRef,
   ThreeDsAuthentication,
 } from '../payment-gateway.port';
-import { chargeAmount, chargeCreatedMs, chargeMatchesReference, mapChargeObject, summariseCharge } from './culqi.mappers';
+import { chargeAmount, chargeMatchesReference, creationDateMs, mapChargeObject, refundReference, summariseCharge } from './culqi.mappers';
 import { buildCardBody, buildChargeBody, buildCustomerBody, buildRefundBody, culqiSourceId } from './culqi.requests';
 import {
   mapCardResult,
@@ -27,8 +29,10 @@ import {
   mapCustomerResult,
   mapDeleteCardResult,
   mapLookupResult,
+  mapRefundLookupResult,
   mapRefundResult,
-  readChargePage,
+  readListPage,
+  refundObjectId,
 } from './culqi.results';
 import type { CulqiSettings } from './culqi.settings';
 
@@ -40,8 +44,9 @@ import type { CulqiSettings } from './culqi.settings';
 const SEARCH_BEFORE_MS = 60_000;
 const PAGE_SIZE = 100;
 /**
- * A safety bound on one lookup: 20 pages of 100 charges of the attempt's amount and currency created
- * since just before it. Beyond that the search reports an error rather than "not found".
+ * A safety bound on one lookup: 20 pages of 100 charges of the attempt's amount and currency (or of
+ * refunds, unfiltered) created since just before it. Beyond that the search reports an error rather
+ * than "not found".
  */
 const MAX_PAGES = 20;
 /** The reconciliation report reads up to 200 pages of 100 (20,000 charges) per window, then reports an error. */
@@ -127,11 +132,11 @@ export class CulqiGateway implements PaymentGateway {
       // The window is applied to the items' own creation_date instead, whose unit is recorded (ms).
       const query = new URLSearchParams({ amount: String(reference.amount), currency_code: reference.currency, limit: String(PAGE_SIZE) });
       if (cursor !== null) query.set('after', cursor);
-      const listed = readChargePage(await this.sendRetryingOnce({ operation: 'list_charges', method: 'GET', path: `/charges?${query.toString()}` }, ctx));
+      const listed = readListPage(await this.sendRetryingOnce({ operation: 'list_charges', method: 'GET', path: `/charges?${query.toString()}` }, ctx));
       if ('error' in listed) return { error: listed.error };
       let reachedStart = false;
       for (const item of listed.items) {
-        const created = chargeCreatedMs(item);
+        const created = creationDateMs(item);
         if (created !== null && created < from) reachedStart = true;
         // Any charge carrying our id is ours, wherever the gateway placed it (even outside the window).
         if (!chargeMatchesReference(item, reference.chargeId)) continue;
@@ -165,7 +170,7 @@ export class CulqiGateway implements PaymentGateway {
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const query = new URLSearchParams({ creation_date_from: String(from), creation_date_to: String(to), limit: String(PAGE_SIZE) });
       if (cursor !== null) query.set('after', cursor);
-      const listed = readChargePage(await this.sendRetryingOnce({ operation: 'list_charges', method: 'GET', path: `/charges?${query.toString()}` }, ctx));
+      const listed = readListPage(await this.sendRetryingOnce({ operation: 'list_charges', method: 'GET', path: `/charges?${query.toString()}` }, ctx));
       if ('error' in listed) return { error: listed.error };
       let reachedStart = false;
       for (const item of listed.items) {
@@ -185,6 +190,42 @@ export class CulqiGateway implements PaymentGateway {
   async refund(request: RefundRequest, ctx: CallContext): Promise<RefundOutcome> {
     const result = await this.send({ operation: 'create_refund', method: 'POST', path: '/refunds', body: buildRefundBody(request) }, ctx);
     return mapRefundResult(result);
+  }
+
+  /**
+   * By Culqi's refund id when we have it; else the refund listing, newest first (`after` cursors), back
+   * to just before the attempt (items' own `creation_date`, ms), matched on our refund id in metadata
+   * only, which every refund POST carries. No filters: `charge_id` is not a documented refund filter and
+   * the `creation_date` unit is unconfirmed (§2.3, §2.4), and a filter read another way would hide the
+   * refund. A Culqi refund has no status: one that exists succeeded. As with charges, "not found" only
+   * once the window was read to its start; a listing that fails or does not end is an error.
+   */
+  async findRefund(reference: RefundReference, ctx: CallContext): Promise<RefundLookup> {
+    if (reference.gatewayRefundId !== null) {
+      const path = `/refunds/${encodeURIComponent(reference.gatewayRefundId)}`;
+      return mapRefundLookupResult(await this.sendRetryingOnce({ operation: 'get_refund', method: 'GET', path }, ctx));
+    }
+    const from = reference.attemptedAt.getTime() - SEARCH_BEFORE_MS;
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (cursor !== null) query.set('after', cursor);
+      const listed = readListPage(await this.sendRetryingOnce({ operation: 'list_refunds', method: 'GET', path: `/refunds?${query.toString()}` }, ctx));
+      if ('error' in listed) return { error: listed.error };
+      let reachedStart = false;
+      for (const item of listed.items) {
+        const created = creationDateMs(item);
+        if (created !== null && created < from) reachedStart = true;
+        if (refundReference(item) !== reference.refundId) continue;
+        const id = refundObjectId(item);
+        if (id === null) return { error: 'a Culqi refund carrying our refund id could not be read' };
+        return { found: true, gatewayRefundId: id, status: 'succeeded' };
+      }
+      if (listed.nextCursor === null || reachedStart) return { found: false };
+      if (listed.nextCursor === cursor) return { error: 'Culqi returned the same page cursor twice' };
+      cursor = listed.nextCursor;
+    }
+    return { error: `more than ${MAX_PAGES * PAGE_SIZE} Culqi refunds since the attempt` };
   }
 
   /**

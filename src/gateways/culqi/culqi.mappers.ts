@@ -12,6 +12,8 @@ export type SettledChargeOutcome = Exclude<ChargeOutcome, { status: 'not_sent' }
 
 /** The key under which our charge id travels in Culqi `metadata` (only our own ids go to gateways). */
 export const CHARGE_ID_METADATA_KEY = 'smartpay_charge_id';
+/** The same for our refund id on a Culqi refund: the only way to find a refund whose answer was lost. */
+export const REFUND_ID_METADATA_KEY = 'smartpay_refund_id';
 
 export function asObject(value: unknown): JsonObject | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : null;
@@ -175,10 +177,11 @@ export function chargeAmount(value: unknown): { amount: number; currency: Curren
 }
 
 /**
- * Our charge id in a charge object's metadata, or null. Metadata values are read as text (Culqi's
- * metadata is a flat string map, §2.5) and a metadata object sent back as a JSON string is accepted too.
+ * One of our ids in a Culqi object's metadata under `key`, or null. Metadata values are read as text
+ * (Culqi's metadata is a flat string map, §2.5) and a metadata object sent back as a JSON string is
+ * accepted too.
  */
-export function chargeReference(value: unknown): string | null {
+export function metadataReference(value: unknown, key: string): string | null {
   let metadata: unknown = asObject(value)?.metadata;
   if (typeof metadata === 'string') {
     try {
@@ -187,15 +190,25 @@ export function chargeReference(value: unknown): string | null {
       return null;
     }
   }
-  const found = asObject(metadata)?.[CHARGE_ID_METADATA_KEY];
+  const found = asObject(metadata)?.[key];
   if (typeof found !== 'string' && typeof found !== 'number') return null;
   const text = String(found).trim();
   return text === '' ? null : text;
 }
 
+/** Our charge id in a charge object's metadata, or null. */
+export function chargeReference(value: unknown): string | null {
+  return metadataReference(value, CHARGE_ID_METADATA_KEY);
+}
+
 /** True when a charge object carries our charge id in its metadata. */
 export function chargeMatchesReference(value: unknown, chargeId: string): boolean {
   return chargeReference(value) === chargeId;
+}
+
+/** Our refund id in a refund object's metadata (sent with every refund POST), or null. */
+export function refundReference(value: unknown): string | null {
+  return metadataReference(value, REFUND_ID_METADATA_KEY);
 }
 
 /**
@@ -208,7 +221,7 @@ export function summariseCharge(value: unknown): GatewayChargeSummary | null {
   const money = chargeAmount(value);
   const charge = asObject(value);
   const id = asString(charge?.id);
-  const created = chargeCreatedMs(value);
+  const created = creationDateMs(value);
   if (!outcome || !money || !charge || id === null || created === null) return null;
   let status: GatewayChargeSummary['status'] = outcome.status;
   if (outcome.status === 'succeeded') {
@@ -227,8 +240,11 @@ export function summariseCharge(value: unknown): GatewayChargeSummary | null {
   };
 }
 
-/** A charge object's `creation_date` (Unix milliseconds on charges, §2.3; digit strings accepted), or null. */
-export function chargeCreatedMs(value: unknown): number | null {
+/**
+ * A charge or refund object's `creation_date` (Unix milliseconds on both, §2.3; digit strings accepted),
+ * or null.
+ */
+export function creationDateMs(value: unknown): number | null {
   const raw = asObject(value)?.creation_date;
   const created = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : raw;
   return typeof created === 'number' && Number.isSafeInteger(created) ? created : null;

@@ -1,5 +1,5 @@
 import type { ChargeRequest, ChargeSource, RefundRequest, SaveCardRequest, ThreeDsAuthentication } from '../payment-gateway.port';
-import { CHARGE_ID_METADATA_KEY } from './culqi.mappers';
+import { CHARGE_ID_METADATA_KEY, REFUND_ID_METADATA_KEY } from './culqi.mappers';
 
 /** Request bodies Culqi expects (culqi.md §4.3–§4.6). Pure, so their shape is unit-tested. */
 
@@ -72,8 +72,15 @@ export const CULQI_REFUND_REASONS: Record<RefundRequest['reason'], string> = {
 };
 
 export function buildRefundBody(request: RefundRequest): Record<string, unknown> {
-  // Culqi always wants an amount, also for a full refund (the caller passes the remaining amount).
-  return { amount: request.amount, charge_id: request.gatewayChargeId, reason: CULQI_REFUND_REASONS[request.reason] };
+  // Culqi always wants an amount, also for a full refund (the caller passes the remaining amount). Our
+  // refund id travels in metadata: Culqi has no idempotency key, so it is what reconciliation finds a
+  // refund by when the answer to this POST was lost.
+  return {
+    amount: request.amount,
+    charge_id: request.gatewayChargeId,
+    reason: CULQI_REFUND_REASONS[request.reason],
+    metadata: { [REFUND_ID_METADATA_KEY]: request.refundId },
+  };
 }
 
 /**

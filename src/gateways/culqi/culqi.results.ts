@@ -5,6 +5,7 @@ import type {
   DeleteCardOutcome,
   LookupOutcome,
   NextAction,
+  RefundLookup,
   RefundOutcome,
   SaveCardOutcome,
 } from '../payment-gateway.port';
@@ -115,10 +116,10 @@ function describeHttpError(status: number, json: unknown): string {
   return error ? `HTTP ${status} ${error.type}: ${errorMessage(error, '')}` : `HTTP ${status}`;
 }
 
-/** One page of `GET /charges` (§2.4): its items and the cursor to the next (older) page, if any. */
-export type ChargePage = { items: unknown[]; nextCursor: string | null } | { error: string };
+/** One page of a Culqi list (`GET /charges`, `GET /refunds`, §2.4): its items and the cursor to the next (older) page, if any. */
+export type ListPage = { items: unknown[]; nextCursor: string | null } | { error: string };
 
-export function readChargePage(result: GatewayHttpResult): ChargePage {
+export function readListPage(result: GatewayHttpResult): ListPage {
   if (result.kind === 'error') return { error: `${result.errorClass}: ${result.message}` };
   if (!isSuccessStatus(result.status)) return { error: describeHttpError(result.status, result.json) };
   const body = asObject(result.json);
@@ -152,6 +153,25 @@ export function mapRefundResult(result: GatewayHttpResult): RefundOutcome {
   const error = readCulqiError(result.json);
   if (!error) return { status: 'pending', reason: 'ambiguous_error' };
   return { status: 'failed', message: errorMessage(error, 'Culqi rejected the refund.'), gatewayCode: error.code ?? error.type };
+}
+
+/** A Culqi refund object (`ref_…`); null for anything else. */
+export function refundObjectId(value: unknown): string | null {
+  const refund = asObject(value);
+  const id = asString(refund?.id);
+  return refund && id !== null && (refund.object === 'refund' || id.startsWith('ref_')) ? id : null;
+}
+
+/**
+ * `GET /refunds/{id}`. A Culqi refund has no status: one that exists was made (succeeded); 404 is
+ * "not found". Anything else is an error, never "not found".
+ */
+export function mapRefundLookupResult(result: GatewayHttpResult): RefundLookup {
+  if (result.kind === 'error') return { error: `${result.errorClass}: ${result.message}` };
+  if (result.status === 404) return { found: false };
+  if (!isSuccessStatus(result.status)) return { error: describeHttpError(result.status, result.json) };
+  const id = refundObjectId(result.json);
+  return id === null ? { error: `HTTP ${result.status}: not a Culqi refund object` } : { found: true, gatewayRefundId: id, status: 'succeeded' };
 }
 
 function gatewayFailure(message: string, gatewayCode: string | null = null): ChargeFailure {

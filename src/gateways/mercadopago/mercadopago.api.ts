@@ -11,6 +11,7 @@ export type MercadoPagoOperation =
   | 'get_payment'
   | 'search_payments'
   | 'create_refund'
+  | 'list_refunds'
   | 'create_customer'
   | 'search_customers'
   | 'create_card'

@@ -9,7 +9,9 @@ import type {
   GatewayCapabilities,
   GatewayChargeSummary,
   PaymentGateway,
+  RefundLookup,
   RefundOutcome,
+  RefundReference,
   RefundRequest,
   SaveCardOutcome,
   SaveCardRequest,
@@ -22,6 +24,7 @@ import { gatewayError, resolveCardSource } from './mercadopago.card-source';
 import { mapLookup, mapPayment, MONEY_TAKEN, summarisePayment, type MercadoPagoChargeOutcome, type MercadoPagoLookupOutcome } from './mercadopago.mapper';
 import type { RetryRun } from './mercadopago.retry';
 import { saveMercadoPagoCard } from './mercadopago.cards';
+import { matchRefund } from './mercadopago.refunds';
 import type { MercadoPagoSettings } from './mercadopago.settings';
 import { asRecord, idString, parseMpError, text } from './mercadopago.wire';
 
@@ -210,13 +213,26 @@ export class MercadoPagoGateway implements PaymentGateway {
       const status = text(refund?.status);
       if (refundId === null) return { status: 'pending', reason: 'Mercado Pago answered without a refund id' };
       if (status === 'rejected' || status === 'cancelled') return { status: 'failed', message: `Mercado Pago refund ${refundId} is ${status}`, gatewayCode: status };
-      if (status === 'in_process' || status === 'pending') return { status: 'pending', reason: `Mercado Pago refund ${refundId} is ${status}` };
+      if (status === 'in_process' || status === 'pending') return { status: 'pending', reason: `Mercado Pago refund ${refundId} is ${status}`, gatewayRefundId: refundId };
       return { status: 'succeeded', gatewayRefundId: refundId };
     }
     // After an ambiguous attempt a refusal may only mean the first attempt already refunded.
     if (run.ambiguousBefore) return { status: 'pending', reason: `Mercado Pago answered HTTP ${last.status} after an unanswered attempt` };
     const error = parseMpError(last.json, last.status);
     return { status: 'failed', message: `Mercado Pago: ${error.message}`, gatewayCode: error.causes[0] ?? String(last.status) };
+  }
+
+  /**
+   * `GET /v1/payments/{id}/refunds` (an array), then matchRefund: by Mercado Pago's refund id when we
+   * have it, else by exact amount and time (see there for why). Retried like every read.
+   */
+  async findRefund(reference: RefundReference, ctx: CallContext): Promise<RefundLookup> {
+    const path = `/v1/payments/${encodeURIComponent(reference.gatewayChargeId)}/refunds`;
+    const { last } = await this.api.retried({ operation: 'list_refunds', method: 'GET', path }, ctx);
+    if (last.kind === 'error') return { error: `Mercado Pago unreachable: ${last.errorClass}` };
+    if (last.status < 200 || last.status >= 300) return { error: `Mercado Pago: ${parseMpError(last.json, last.status).message}` };
+    if (!Array.isArray(last.json)) return { error: 'Mercado Pago answered a refund listing that is not a list' };
+    return matchRefund(last.json as unknown[], reference);
   }
 
   saveCard(request: SaveCardRequest, ctx: CallContext): Promise<SaveCardOutcome> {
