@@ -24,6 +24,7 @@ import { ReconciliationRunsModule } from './reconciliation/reconciliation-runs.m
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { EventsModule } from './events/events.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -54,6 +55,7 @@ export class AppModule {
         ReconciliationRunsModule,
         ReconciliationModule,
         WebhooksModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -7,6 +7,9 @@ import { randomBase62, sha256Hex } from '../common/secrets';
 import { ApiKeyCache } from './api-key-cache';
 import { ApiKey } from './api-key.entity';
 import { App } from './app.entity';
+import { type AppSettings, withDefaults } from './app-settings';
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : Partial<T[K]>) : T[K] };
 
 export interface IssuedKey {
   keyId: string;
@@ -59,6 +62,29 @@ export class AppsService {
     // After the update, and even when it changed nothing (revoked elsewhere, still cached here).
     this.keyCache.forget(keyId);
     return changed === 1;
+  }
+
+  /** The app's name and notification settings (defaults filled in). */
+  async settings(appId: string): Promise<{ name: string; settings: AppSettings }> {
+    const app = await this.em.fork().findOneOrFail(App, { id: appId });
+    return { name: app.name, settings: withDefaults(app.settings) };
+  }
+
+  /** Replaces the given settings (nested objects merge), keeping the others. */
+  async updateSettings(appId: string, patch: DeepPartial<AppSettings>): Promise<{ name: string; settings: AppSettings }> {
+    const em = this.em.fork();
+    const app = await em.findOneOrFail(App, { id: appId });
+    const current = withDefaults(app.settings);
+    app.settings = {
+      ...current,
+      ...(patch.alert_emails !== undefined ? { alert_emails: [...patch.alert_emails] } : {}),
+      ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+      ...(patch.payment_retry_url !== undefined ? { payment_retry_url: patch.payment_retry_url } : {}),
+      customer_emails: { ...current.customer_emails, ...patch.customer_emails },
+      summaries: { ...current.summaries, ...patch.summaries },
+    };
+    await em.flush();
+    return { name: app.name, settings: withDefaults(app.settings) };
   }
 
   async countApps(): Promise<number> {

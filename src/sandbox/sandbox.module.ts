@@ -8,10 +8,12 @@ import { AppConfig } from '../config/app-config';
 import { endpointsFromSandbox, GATEWAY_ENDPOINTS } from '../gateways/gateway-endpoints';
 import { Sandbox, type SandboxDescription } from './sandbox';
 
-/** The in-process Sandbox (null when SmartPay uses a standalone one through SMARTPAY_SANDBOX_URL). */
-export const SANDBOX = Symbol('SANDBOX');
-/** The sandbox's GET /v1/sandbox description. */
-export const SANDBOX_DESCRIPTION = Symbol('SANDBOX_DESCRIPTION');
+import { SANDBOX, SANDBOX_DESCRIPTION } from './sandbox-tokens';
+import { SandboxWebhookWiring } from './sandbox-webhook-wiring';
+import { MAIL_ENDPOINT, type MailEndpoint } from '../notifications/mail-endpoint';
+import { NotificationsModule } from '../notifications/notifications.module';
+
+export { SANDBOX, SANDBOX_DESCRIPTION };
 
 const descriptionSchema = z.object({
   culqi: z.object({ base_url: z.string(), secure_url: z.string(), public_key: z.string(), secret_key: z.string() }),
@@ -64,6 +66,7 @@ export class SandboxModule {
   static forRoot(): DynamicModule {
     return {
       module: SandboxModule,
+      imports: [NotificationsModule],
       controllers: [SandboxController],
       providers: [
         {
@@ -81,9 +84,15 @@ export class SandboxModule {
           inject: [AppConfig, SANDBOX_DESCRIPTION],
           useFactory: (config: AppConfig, description: SandboxDescription) => endpointsFromSandbox(description, config.gatewayTimeoutMs),
         },
+        {
+          provide: MAIL_ENDPOINT,
+          inject: [SANDBOX_DESCRIPTION],
+          useFactory: (d: SandboxDescription): MailEndpoint | null => (d.postmark ? { apiUrl: d.postmark.base_url, serverToken: d.postmark.server_token } : null),
+        },
         { provide: SandboxLifecycle, inject: [SANDBOX], useFactory: (s: Sandbox | null) => new SandboxLifecycle(s) },
+        SandboxWebhookWiring,
       ],
-      exports: [SANDBOX, SANDBOX_DESCRIPTION, GATEWAY_ENDPOINTS],
+      exports: [SANDBOX, SANDBOX_DESCRIPTION, GATEWAY_ENDPOINTS, MAIL_ENDPOINT],
     };
   }
 }

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { SqlSession } from '../database/sql-session';
+import type { DomainEvent } from '../events/domain-event.entity';
+import type { EventConsumer } from '../events/event-consumer';
+import type { EmailKind } from './email-message.entity';
+import { EmailOutbox } from './email-outbox';
+import { MailEndpointResolver } from './mail-endpoint';
+
+/** The customer e-mail each event type asks for. */
+const EMAIL_OF: Partial<Record<string, EmailKind>> = {
+  'order.paid': 'receipt',
+  'order.payment_failed': 'payment_failed',
+  'refund.succeeded': 'refund',
+};
+
+/**
+ * Turns payment events into customer e-mails: a receipt per paid order, a notice per failed payment
+ * (sent only when the customer was not there to see it, decided at send time), a confirmation per
+ * refund. Keyed by the event's own dedupe key, so an event dispatched twice e-mails once. Whether the
+ * app wants the e-mail and who receives it are settled when it is sent.
+ */
+@Injectable()
+export class CustomerEmailsConsumer implements EventConsumer {
+  readonly name = 'customer-emails';
+
+  constructor(
+    private readonly outbox: EmailOutbox,
+    private readonly mail: MailEndpointResolver,
+  ) {}
+
+  async consume(tx: SqlSession, events: readonly DomainEvent[]): Promise<void> {
+    if (!this.mail.enabled) return;
+    for (const event of events) {
+      const kind = EMAIL_OF[event.type];
+      if (!kind) continue;
+      const orderId = event.resourceType === 'order' ? event.resourceId : typeof event.data.order_id === 'string' ? event.data.order_id : null;
+      await this.outbox.enqueue(tx, { appId: event.appId, kind, dedupeKey: `${kind}:${event.dedupeKey}`, eventId: event.id, orderId, context: { event_id: event.id } });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { EventDispatcher } from '../events/event-dispatcher';
+import { JobQueue } from '../jobs/job-queue';
+import { MetricsModule } from '../metrics/metrics.module';
+import { CustomerEmailsConsumer } from './customer-emails.consumer';
+import { EmailComposer } from './email-composer';
+import { EmailOutbox, SEND_EMAIL_JOB } from './email-outbox';
+import { EmailRenderer } from './email-renderer';
+import { EmailSendJob } from './email-send.job';
+import { EmailSuppressions } from './email-suppressions';
+import { MailEndpointResolver } from './mail-endpoint';
+import { PostmarkWebhookController } from './postmark-webhook.controller';
+import { PostmarkWebhookCredentials } from './postmark-webhook-credentials';
+import { PostmarkWebhookService } from './postmark-webhook.service';
+import { PostmarkMailer } from './postmark.mailer';
+
+/**
+ * E-mail: the outbox every capability asks for e-mails through (EmailOutbox), customer e-mails derived
+ * from payment events, rendering (MJML templates, es/en), sending through Postmark's official client,
+ * suppressions, and Postmark's Delivery/Bounce/SpamComplaint webhooks.
+ */
+@Module({
+  imports: [MetricsModule],
+  controllers: [PostmarkWebhookController],
+  providers: [
+    EmailOutbox,
+    CustomerEmailsConsumer,
+    EmailComposer,
+    EmailRenderer,
+    EmailSendJob,
+    EmailSuppressions,
+    MailEndpointResolver,
+    PostmarkMailer,
+    PostmarkWebhookCredentials,
+    PostmarkWebhookService,
+  ],
+  exports: [EmailOutbox, PostmarkWebhookCredentials, MailEndpointResolver],
+})
+export class NotificationsModule implements OnModuleInit {
+  constructor(
+    private readonly dispatcher: EventDispatcher,
+    private readonly consumer: CustomerEmailsConsumer,
+    private readonly jobs: JobQueue,
+    private readonly send: EmailSendJob,
+  ) {}
+
+  onModuleInit(): void {
+    this.dispatcher.register(this.consumer);
+    this.jobs.register(SEND_EMAIL_JOB, (payload, ctx) => this.send.run(String(payload.emailId), ctx));
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * What the e-mail templates need, already resolved by the caller (no database access while rendering).
+ * Amounts are integer minor units (céntimos / cents); dates are instants, shown in `timeZone`.
+ */
+export type Locale = 'es' | 'en';
+export type Currency = 'PEN' | 'USD';
+
+export interface Brand {
+  name: string;
+  /** `#RRGGBB` or `#RGB`; anything else is refused, since it ends up in CSS. */
+  primaryColor: string;
+  /** https: or data:image/ URL; null shows the brand name as text. */
+  logoUrl: string | null;
+  supportEmail: string | null;
+  footer: string | null;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface PaymentMethodView {
+  type: 'card' | 'yape' | 'other';
+  brand: string | null;
+  last4: string | null;
+}
+
+/** Time zone the customer-facing dates are shown in; `America/Lima` when not given. */
+interface ShownInTimeZone {
+  timeZone?: string;
+}
+
+export interface ReceiptModel extends ShownInTimeZone {
+  kind: 'receipt';
+  locale: Locale;
+  brand: Brand;
+  customerName: string | null;
+  amount: number /* minor units */;
+  currency: Currency;
+  orderId: string;
+  reference: string | null;
+  description: string | null;
+  items: { description: string; quantity: number; unitAmount: number }[];
+  paymentMethod: PaymentMethodView;
+  paidAt: Date;
+  chargeId: string;
+  invoice: { fullNumber: string; attached: boolean } | null;
+}
+
+export interface PaymentFailedModel extends ShownInTimeZone {
+  kind: 'payment_failed';
+  locale: Locale;
+  brand: Brand;
+  customerName: string | null;
+  amount: number;
+  currency: Currency;
+  orderId: string;
+  reference: string | null;
+  description: string | null;
+  paymentMethod: PaymentMethodView;
+  failure: {
+    code: string /* card_declined | invalid_source | authentication_failed | gateway_unavailable | gateway_error */;
+    declineCode: string | null /* insufficient_funds | expired_card | incorrect_cvc | lost_card | stolen_card | card_not_supported | contact_issuer | issuer_unavailable | fraudulent | processing_error | invalid_installments | duplicate_transaction | generic_decline */;
+  };
+  attemptedAt: Date;
+  /** https: URL of the merchant's checkout; the button is shown only when present. */
+  retryUrl: string | null;
+}
+
+export interface RefundModel extends ShownInTimeZone {
+  kind: 'refund';
+  locale: Locale;
+  brand: Brand;
+  customerName: string | null;
+  amount: number;
+  currency: Currency;
+  orderAmount: number;
+  amountRefundedTotal: number;
+  orderId: string;
+  reference: string | null;
+  description: string | null;
+  refundId: string;
+  paymentMethod: PaymentMethodView;
+  refundedAt: Date;
+}
+
+export interface AlertModel extends ShownInTimeZone {
+  kind: 'alert';
+  locale: Locale;
+  brand: Brand;
+  appName: string | null /* null = the whole deployment */;
+  severity: 'critical' | 'warning';
+  title: string;
+  detail: string;
+  rule: string;
+  openedAt: Date;
+  facts: { label: string; value: string }[];
+  dashboardUrl: string | null;
+}
+
+export interface SummaryModel {
+  kind: 'summary';
+  locale: Locale;
+  brand: Brand;
+  appName: string;
+  period: 'daily' | 'weekly';
+  from: Date;
+  to: Date /* exclusive */;
+  timeZone: string /* e.g. America/Lima */;
+  attempts: number;
+  succeeded: number;
+  successRate: number | null /* 0..1 */;
+  processed: { currency: Currency; count: number; amount: number }[];
+  refunds: { currency: Currency; count: number; amount: number }[];
+  topDeclines: { code: string; count: number }[];
+  gateways: { gateway: string; attempts: number; succeeded: number; conversion: number | null; amounts: { currency: Currency; amount: number }[] }[];
+  previous: { attempts: number; succeeded: number; successRate: number | null; processed: { currency: Currency; count: number; amount: number }[] } | null;
+  dashboardUrl: string | null;
+}
+
+export type EmailModel = ReceiptModel | PaymentFailedModel | RefundModel | AlertModel | SummaryModel;
