@@ -25,6 +25,7 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { EventsModule } from './events/events.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { AlertsModule } from './alerts/alerts.module';
 
 @Module({})
 export class AppModule {
@@ -56,6 +57,7 @@ export class AppModule {
         ReconciliationModule,
         WebhooksModule,
         NotificationsModule,
+        AlertsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { AdminRole } from '../apps/admin-user.entity';
+import { Alert, type AlertStatus } from '../alerts/alert.entity';
+import { presentAlert } from '../alerts/alert.presenter';
 import { Clock } from '../common/clock';
 import type { AppConfig } from '../config/app-config';
 import type { JobStatus } from '../jobs/job.entity';
@@ -156,6 +158,38 @@ async function reconciliationReport(args: ParsedArgs, env: Parameters<Command>[1
   });
 }
 
+const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+
+/** Alerts of every app and the deployment's own (gateway circuits, dead jobs), newest first. */
+const alertsList: Command = async (args, env) => {
+  expectArgs(args, [], ['status', 'limit']);
+  const status = args.options.get('status');
+  if (status !== undefined && !(ALERT_STATUSES as readonly string[]).includes(status)) throw new CliError(`--status must be ${ALERT_STATUSES.join(', ')}`);
+  const rawLimit = args.options.get('limit') ?? '100';
+  const limit = Number(rawLimit);
+  if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > 1000) throw new CliError('--limit must be a whole number from 1 to 1000');
+  const rows = await env.withDatabase((db) => db.orm.em.fork().find(Alert, status ? { status: status as AlertStatus } : {}, { orderBy: { id: 'desc' }, limit }));
+  return rows.map((a) => ({ ...presentAlert(a), app_id: a.appId }));
+};
+
+/** `alerts:ack` / `alerts:resolve`: what the API does for an app's alerts, for any alert (operators). */
+function alertTransition(to: 'acknowledged' | 'resolved'): Command {
+  return async (args, env) => {
+    const [id] = expectArgs(args, ['id']);
+    return env.withDatabase(async (db) => {
+      const em = db.orm.em.fork();
+      const alert = await em.findOne(Alert, { id: id! });
+      if (!alert) throw new CliError(`no alert with id ${id}`);
+      if (alert.status === 'resolved') throw new CliError(`alert ${id} is already resolved`);
+      const now = new Clock().now();
+      if (to === 'acknowledged') await em.nativeUpdate(Alert, { id: alert.id, status: 'open' }, { status: 'acknowledged', acknowledgedAt: now, updatedAt: now });
+      else await em.nativeUpdate(Alert, { id: alert.id }, { status: 'resolved', resolvedAt: now, resolvedBy: 'cli', openKey: null, updatedAt: now });
+      env.logger.info({ alert_id: alert.id, status: to }, `alert ${to}`);
+      return presentAlert(await em.fork().findOneOrFail(Alert, { id: alert.id }));
+    });
+  };
+}
+
 /** Every command that works on the database, by name. */
 export const COMMANDS: Record<string, Command> = {
   'apps:create': appsCreate,
@@ -166,6 +200,9 @@ export const COMMANDS: Record<string, Command> = {
   'jobs:list': jobsList,
   'jobs:retry': jobsRetry,
   reconcile,
+  'alerts:list': alertsList,
+  'alerts:ack': alertTransition('acknowledged'),
+  'alerts:resolve': alertTransition('resolved'),
 };
 
 /** Part of the contract, delivered by a later capability. */

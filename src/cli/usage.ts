@@ -18,6 +18,11 @@ Commands:
                                            servers' workers execute it); prints { "run_id", "status" }
   reconcile --from <ISO> --to <ISO>        the discrepancy report of that period over every app, read from the
                                            gateways now (live credentials, or SMARTPAY_SANDBOX_URL)
+  alerts:list [--status open|acknowledged|resolved] [--limit N]
+                                           every app's alerts and the deployment's (gateway circuits, dead jobs),
+                                           newest first; prints a JSON array
+  alerts:ack <id>                          acknowledge an alert (it stays open; its condition alerts no one again)
+  alerts:resolve <id>                      resolve an alert (a condition that still holds opens a new one)
   help                                     show this text
 
 Results are printed as JSON on stdout; errors go to stderr with exit status 1.

@@ -12,6 +12,7 @@ import { SANDBOX, SANDBOX_DESCRIPTION } from './sandbox-tokens';
 import { SandboxWebhookWiring } from './sandbox-webhook-wiring';
 import { MAIL_ENDPOINT, type MailEndpoint } from '../notifications/mail-endpoint';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { PUSH_SERVICE_CA } from '../alerts/push/push-agent.provider';
 
 export { SANDBOX, SANDBOX_DESCRIPTION };
 
@@ -89,10 +90,11 @@ export class SandboxModule {
           inject: [SANDBOX_DESCRIPTION],
           useFactory: (d: SandboxDescription): MailEndpoint | null => (d.postmark ? { apiUrl: d.postmark.base_url, serverToken: d.postmark.server_token } : null),
         },
+        { provide: PUSH_SERVICE_CA, inject: [SANDBOX_DESCRIPTION], useFactory: (d: SandboxDescription): string | null => d.push?.ca ?? null },
         { provide: SandboxLifecycle, inject: [SANDBOX], useFactory: (s: Sandbox | null) => new SandboxLifecycle(s) },
         SandboxWebhookWiring,
       ],
-      exports: [SANDBOX, SANDBOX_DESCRIPTION, GATEWAY_ENDPOINTS, MAIL_ENDPOINT],
+      exports: [SANDBOX, SANDBOX_DESCRIPTION, GATEWAY_ENDPOINTS, MAIL_ENDPOINT, PUSH_SERVICE_CA],
     };
   }
 }

@@ -5,6 +5,8 @@ import { MikroORM, RequestContext } from '@mikro-orm/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.factory';
+import { deadJobsAlert } from '../../src/alerts/alert-rules';
+import { AlertsService } from '../../src/alerts/alerts.service';
 import { AdminUser } from '../../src/apps/admin-user.entity';
 import { randomBase62, verifyPassword } from '../../src/common/secrets';
 import { loadConfig } from '../../src/config/app-config';
@@ -255,6 +257,20 @@ describe('command line (npm run smartpay)', () => {
     } finally {
       await sandbox.stop();
     }
+  });
+
+  it('alerts:list / alerts:ack / alerts:resolve manage deployment-wide alerts, which apps may only read', async () => {
+    await startServer();
+    const raised = await server!.get(AlertsService).raise(deadJobsAlert(2, 1));
+    expect(raised).not.toBeNull();
+    const listed = (await cliJson(['alerts:list', '--status', 'open'])) as unknown as { id: string; scope: string; rule: string; app_id: string | null }[];
+    expect(listed.find((a) => a.id === raised!.id)).toMatchObject({ scope: 'deployment', rule: 'dead_jobs', app_id: null });
+    expect(await cliJson(['alerts:ack', raised!.id])).toMatchObject({ id: raised!.id, status: 'acknowledged' });
+    expect(await cliJson(['alerts:resolve', raised!.id])).toMatchObject({ id: raised!.id, status: 'resolved', resolved_by: 'cli' });
+    const again = await cli(['alerts:resolve', raised!.id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already resolved');
+    expect((await cli(['alerts:list', '--status', 'closed'])).code).toBe(1);
   });
 
   it('an unknown or missing command prints the usage on stderr and exits 1; help exits 0', async () => {
