@@ -23,11 +23,12 @@ export interface AlertSpec {
 }
 
 const pct = (x: number): string => `${(Math.round(x * 1000) / 10).toFixed(1)} %`;
-const minutes = (ms: number): number => Math.round(ms / 60_000);
+/** A window as people say it: `45 s`, `15 min`, `2 h`. */
+const span = (ms: number): string => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
 
 export function successRateAlert(appId: string, s: { attempts: number; succeeded: number; windowMs: number; belowPercent: number }): AlertSpec {
   const rate = s.succeeded / s.attempts;
-  const m = minutes(s.windowMs);
+  const w = span(s.windowMs);
   return {
     appId,
     rule: 'success_rate',
@@ -35,8 +36,8 @@ export function successRateAlert(appId: string, s: { attempts: number; succeeded
     severity: rate < s.belowPercent / 200 ? 'critical' : 'warning',
     copy: {
       en: {
-        title: `Payment success rate ${pct(rate)} over the last ${m} min`,
-        detail: `${s.succeeded} of ${s.attempts} charge attempts succeeded in the last ${m} minutes, below the ${s.belowPercent} % threshold. Declines and gateway errors are broken down in the charges of this period.`,
+        title: `Payment success rate ${pct(rate)} over the last ${w}`,
+        detail: `${s.succeeded} of ${s.attempts} charge attempts succeeded in the last ${w}, below the ${s.belowPercent} % threshold. Declines and gateway errors are broken down in the charges of this period.`,
         facts: [
           { label: 'Success rate', value: pct(rate) },
           { label: 'Attempts', value: String(s.attempts) },
@@ -44,8 +45,8 @@ export function successRateAlert(appId: string, s: { attempts: number; succeeded
         ],
       },
       es: {
-        title: `Tasa de éxito de pagos ${pct(rate)} en los últimos ${m} min`,
-        detail: `${s.succeeded} de ${s.attempts} intentos de cobro fueron exitosos en los últimos ${m} minutos, por debajo del umbral de ${s.belowPercent} %. Revisa los rechazos y errores de pasarela de los cargos del periodo.`,
+        title: `Tasa de éxito de pagos ${pct(rate)} en los últimos ${w}`,
+        detail: `${s.succeeded} de ${s.attempts} intentos de cobro fueron exitosos en los últimos ${w}, por debajo del umbral de ${s.belowPercent} %. Revisa los rechazos y errores de pasarela de los cargos del periodo.`,
         facts: [
           { label: 'Tasa de éxito', value: pct(rate) },
           { label: 'Intentos', value: String(s.attempts) },
@@ -53,7 +54,7 @@ export function successRateAlert(appId: string, s: { attempts: number; succeeded
         ],
       },
     },
-    data: { attempts: s.attempts, succeeded: s.succeeded, success_rate: rate, window_minutes: m, threshold_percent: s.belowPercent },
+    data: { attempts: s.attempts, succeeded: s.succeeded, success_rate: rate, window_seconds: Math.round(s.windowMs / 1000), threshold_percent: s.belowPercent },
   };
 }
 
@@ -137,7 +138,7 @@ export function endpointDisabledAlert(e: { appId: string; id: string; url: strin
 }
 
 export function emailBouncesAlert(appId: string, s: { bounces: number; windowMs: number; threshold: number }): AlertSpec {
-  const h = Math.round(s.windowMs / 3_600_000);
+  const w = span(s.windowMs);
   return {
     appId,
     rule: 'email_bounces',
@@ -145,7 +146,7 @@ export function emailBouncesAlert(appId: string, s: { bounces: number; windowMs:
     severity: 'warning',
     copy: {
       en: {
-        title: `${s.bounces} customer e-mails bounced in the last ${h} h`,
+        title: `${s.bounces} customer e-mail${s.bounces === 1 ? '' : 's'} bounced in the last ${w}`,
         detail: 'Receipts or notices could not be delivered (hard bounces, spam complaints, or addresses Postmark already marks inactive). Those addresses get no more e-mail; check the customers’ e-mail addresses.',
         facts: [
           { label: 'Bounces', value: String(s.bounces) },
@@ -153,7 +154,7 @@ export function emailBouncesAlert(appId: string, s: { bounces: number; windowMs:
         ],
       },
       es: {
-        title: `${s.bounces} correos a clientes rebotaron en las últimas ${h} h`,
+        title: `${s.bounces} correo${s.bounces === 1 ? '' : 's'} a clientes rebot${s.bounces === 1 ? 'ó' : 'aron'} en ${w === '24 h' ? 'las últimas 24 h' : `los últimos ${w}`}`,
         detail: 'No se pudieron entregar recibos o avisos (rebotes definitivos, quejas de spam o direcciones que Postmark ya marca inactivas). Esas direcciones no recibirán más correos; revisa los correos de tus clientes.',
         facts: [
           { label: 'Rebotes', value: String(s.bounces) },
@@ -161,6 +162,6 @@ export function emailBouncesAlert(appId: string, s: { bounces: number; windowMs:
         ],
       },
     },
-    data: { bounces: s.bounces, window_hours: h, threshold: s.threshold },
+    data: { bounces: s.bounces, window_seconds: Math.round(s.windowMs / 1000), threshold: s.threshold },
   };
 }

@@ -79,9 +79,14 @@ export class EmailComposer {
     if (!order) return { skip: 'the order is gone' };
     const chargeId = order.latest_charge?.id ?? null;
     const charge = chargeId ? await em.findOne(Charge, { id: chargeId }) : null;
-    if (email.kind === 'payment_failed' && charge && charge.sourceType !== 'payment_method' && charge.reconcileAttempts === 0) {
-      // The buyer was at the checkout and saw the decline: an e-mail would only repeat it.
-      return { skip: 'the customer saw the failure at checkout (only saved-card and asynchronous failures are e-mailed)' };
+    if (email.kind === 'payment_failed') {
+      if (charge && charge.sourceType !== 'payment_method' && charge.reconcileAttempts === 0) {
+        // The buyer was at the checkout and saw the decline: an e-mail would only repeat it.
+        return { skip: 'the customer saw the failure at checkout (only saved-card and asynchronous failures are e-mailed)' };
+      }
+      const now = await em.findOne(Order, { id: order.id }, { fields: ['status'] });
+      // Paid by another attempt meanwhile (or canceled): "we could not charge you" would only confuse.
+      if (now && !['pending', 'processing', 'requires_action', 'expired'].includes(now.status)) return { skip: `the order is ${now.status} now` };
     }
     const customer = order.customer_id ? await em.findOne(Customer, { id: order.customer_id }) : null;
     const to = customer?.email ?? charge?.email ?? null;

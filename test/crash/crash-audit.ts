@@ -38,6 +38,10 @@ export interface SettleState {
   overdueJobs: number;
   /** Jobs `running` whose lease ran out (their worker died) and nobody took back. */
   expiredLeases: number;
+  /** Domain events not yet handed to their consumers, webhook deliveries and e-mails not yet settled. */
+  undispatchedEvents: number;
+  pendingDeliveries: number;
+  unsentEmails: number;
 }
 
 async function settleState(db: Connection): Promise<SettleState> {
@@ -47,13 +51,19 @@ async function settleState(db: Connection): Promise<SettleState> {
        (select count(*) from charges where status in ('pending', 'requires_action')) as openCharges,
        (select count(*) from orders where status in ('processing', 'requires_action')) as openOrders,
        (select count(*) from jobs where status = 'queued' and run_at < utc_timestamp(3) - interval 5 second) as overdueJobs,
-       (select count(*) from jobs where status = 'running' and locked_until < utc_timestamp(3) - interval 2 second) as expiredLeases`,
+       (select count(*) from jobs where status = 'running' and locked_until < utc_timestamp(3) - interval 2 second) as expiredLeases,
+       (select count(*) from events where dispatched_at is null) as undispatchedEvents,
+       (select count(*) from event_deliveries where status = 'pending') as pendingDeliveries,
+       (select count(*) from email_messages where status in ('queued', 'sending')) as unsentEmails`,
   );
   return {
     openCharges: Number(state!.openCharges),
     openOrders: Number(state!.openOrders),
     overdueJobs: Number(state!.overdueJobs),
     expiredLeases: Number(state!.expiredLeases),
+    undispatchedEvents: Number(state!.undispatchedEvents),
+    pendingDeliveries: Number(state!.pendingDeliveries),
+    unsentEmails: Number(state!.unsentEmails),
   };
 }
 
@@ -62,7 +72,7 @@ export async function waitForSettle(db: Connection, boundMs: number): Promise<Se
   const started = Date.now();
   for (;;) {
     const state = await settleState(db);
-    const settled = state.openCharges === 0 && state.openOrders === 0 && state.overdueJobs === 0 && state.expiredLeases === 0;
+    const settled = Object.values(state).every((n) => n === 0);
     if (settled || Date.now() - started > boundMs) return { ...state, waitedMs: Date.now() - started };
     await sleep(1_000);
   }
@@ -259,4 +269,60 @@ export interface ReconciliationReportView {
 
 export function discrepancies(report: ReconciliationReportView): number {
   return report.missing_locally.length + report.missing_at_gateway.length + report.amount_mismatches.length + report.status_mismatches.length;
+}
+
+export interface NotificationAudit {
+  paidOrders: number;
+  /** Paid orders without exactly one `order.paid` event, and `order.paid` events of unpaid orders. */
+  eventViolations: string[];
+  /** `order.paid` events the receiver never got, and deliveries SmartPay recorded as failed. */
+  undelivered: string[];
+  /** Webhook deliveries received more than once (same webhook-id): allowed by at-least-once, counted. */
+  repeatedDeliveries: number;
+  /** Receipts: paid orders whose receipt Postmark does not hold exactly once. */
+  receiptViolations: string[];
+  receiptsAtPostmark: number;
+  emails: Record<string, number>;
+}
+
+/**
+ * Issue 9: every paid order has exactly one `order.paid` event, delivered to the client app's endpoint
+ * (under one webhook-id; a repeat after a kill mid-delivery is at-least-once and counted), and exactly
+ * one receipt at Postmark, however the kills fell.
+ */
+export async function auditNotifications(db: Connection, sandbox: StandaloneSandbox, received: { headers: Record<string, unknown> }[]): Promise<NotificationAudit> {
+  const paid = await rows<{ id: string }>(db, "select id from orders where status = 'paid'");
+  const events = await rows<{ id: string; resource_id: string }>(db, "select id, resource_id from events where type = 'order.paid'");
+  const eventViolations: string[] = [];
+  const eventsByOrder = new Map<string, string[]>();
+  for (const e of events) eventsByOrder.set(e.resource_id, [...(eventsByOrder.get(e.resource_id) ?? []), e.id]);
+  const paidIds = new Set(paid.map((o) => o.id));
+  for (const o of paid) if ((eventsByOrder.get(o.id) ?? []).length !== 1) eventViolations.push(`order ${o.id}: ${(eventsByOrder.get(o.id) ?? []).length} order.paid events`);
+  for (const [orderId] of eventsByOrder) if (!paidIds.has(orderId)) eventViolations.push(`order ${orderId} has order.paid but is not paid`);
+
+  const seen = new Map<string, number>();
+  for (const r of received) {
+    const id = String(r.headers['webhook-id']);
+    seen.set(id, (seen.get(id) ?? 0) + 1);
+  }
+  const undelivered = events.filter((e) => !seen.has(e.id)).map((e) => `event ${e.id} (order ${e.resource_id}) never reached the endpoint`);
+  for (const d of await rows<{ id: string; event_id: string; last_error: string | null }>(db, "select id, event_id, last_error from event_deliveries where status <> 'succeeded'")) {
+    undelivered.push(`delivery ${d.id} of ${d.event_id} is not succeeded (${d.last_error ?? 'no error'})`);
+  }
+  const repeatedDeliveries = [...seen.values()].reduce((n, count) => n + count - 1, 0);
+
+  const receipts = await rows<{ id: string; order_id: string; status: string }>(db, "select id, order_id, status from email_messages where kind = 'receipt'");
+  const messages = (await sandbox.postmarkMessages()).filter((m) => m.Tag === 'receipt');
+  const atPostmark = new Map<string, number>();
+  for (const m of messages) atPostmark.set(m.Metadata.smartpay_email_id ?? '', (atPostmark.get(m.Metadata.smartpay_email_id ?? '') ?? 0) + 1);
+  const receiptViolations: string[] = [];
+  const receiptByOrder = new Map(receipts.map((r) => [r.order_id, r]));
+  for (const o of paid) {
+    const receipt = receiptByOrder.get(o.id);
+    const count = receipt ? (atPostmark.get(receipt.id) ?? 0) : 0;
+    if (!receipt || receipt.status !== 'sent' || count !== 1) receiptViolations.push(`order ${o.id}: receipt ${receipt?.id ?? 'missing'} is ${receipt?.status ?? '-'}, ${count} at Postmark`);
+  }
+  const emails: Record<string, number> = {};
+  for (const r of await rows<{ kind: string; status: string; n: number }>(db, 'select kind, status, count(*) as n from email_messages group by kind, status')) emails[`${r.kind}:${r.status}`] = Number(r.n);
+  return { paidOrders: paid.length, eventViolations, undelivered, repeatedDeliveries, receiptViolations, receiptsAtPostmark: messages.length, emails };
 }

@@ -47,6 +47,26 @@ export class InFlight {
     this.started.delete(id);
   }
 
+  private paidWaiters: (() => void)[] = [];
+
+  /** A charge answer just said `succeeded`: its payment, event and outbox rows have committed. */
+  paid(): void {
+    const waiters = this.paidWaiters;
+    this.paidWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves true at the next succeeded charge answer, false after `ms`. */
+  nextPaid(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.paidWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
   /** Whether a charge request at `gateway` has been in flight for at least `ms`. */
   oldest(gateway: Gateway, ms: number): boolean {
     const now = Date.now();
@@ -185,6 +205,7 @@ export class CrashClient {
         const charge = res.body;
         if (charge.status === 'succeeded') {
           this.ledger.seenPaid.add(orderId);
+          this.inFlight.paid();
           return 'paid';
         }
         if (charge.status === 'failed') {

@@ -15,11 +15,21 @@ const READY_WITHIN_MS = 30_000;
 export interface SandboxDescription {
   culqi: { base_url: string; secure_url: string; public_key: string; secret_key: string };
   mercadopago: { base_url: string; public_key: string; access_token: string; webhook_secret: string };
+  postmark: { base_url: string; server_token: string };
   control_url: string;
+}
+
+/** A message the Postmark simulator accepted. */
+export interface PostmarkMessage {
+  MessageID: string;
+  To: string;
+  Tag: string | null;
+  Metadata: Record<string, string>;
 }
 
 export type Gateway = 'culqi' | 'mercadopago';
 export type FaultMode = 'down' | 'timeout' | 'http_500' | 'latency' | 'reset';
+export type Simulator = Gateway | 'postmark';
 
 /** Credentials chosen by the suite (not the sandbox's random ones), recorded for the log leak check. */
 export interface GatewayCredentials {
@@ -32,6 +42,9 @@ export interface GatewayCredentials {
   mpWebhookSecret: string;
   /** SMARTPAY_ENCRYPTION_KEY (production requires one). */
   encryptionKey: string;
+  postmarkServerToken: string;
+  postmarkWebhookUser: string;
+  postmarkWebhookPassword: string;
 }
 
 export function newGatewayCredentials(): GatewayCredentials {
@@ -47,8 +60,13 @@ export function newGatewayCredentials(): GatewayCredentials {
     mpAccessToken: `TEST-${digits(16)}-${digits(6)}-${hex(32)}-${digits(9)}`,
     mpWebhookSecret: hex(64),
     encryptionKey: randomBytes(32).toString('hex'),
+    postmarkServerToken: `pm-crash-${randomBase62(24)}`,
+    postmarkWebhookUser: `postmark-hook-${randomBase62(6)}`,
+    postmarkWebhookPassword: randomBase62(24),
   };
-  for (const secret of [credentials.culqiSecretKey, credentials.culqiWebhookPassword, credentials.mpAccessToken, credentials.mpWebhookSecret, credentials.encryptionKey]) recordSecret(secret);
+  for (const secret of [credentials.culqiSecretKey, credentials.culqiWebhookPassword, credentials.mpAccessToken, credentials.mpWebhookSecret, credentials.encryptionKey, credentials.postmarkServerToken, credentials.postmarkWebhookPassword]) {
+    recordSecret(secret);
+  }
   return credentials;
 }
 
@@ -76,6 +94,11 @@ export class StandaloneSandbox {
       SANDBOX_CULQI_WEBHOOK_URL: `http://127.0.0.1:${smartPayPort}/webhooks/culqi`,
       SANDBOX_CULQI_WEBHOOK_USER: credentials.culqiWebhookUser,
       SANDBOX_CULQI_WEBHOOK_PASSWORD: credentials.culqiWebhookPassword,
+      // Postmark's Delivery/Bounce webhooks, with the Basic credentials SmartPay checks.
+      SANDBOX_POSTMARK_SERVER_TOKEN: credentials.postmarkServerToken,
+      SANDBOX_POSTMARK_WEBHOOK_URL: `http://127.0.0.1:${smartPayPort}/webhooks/postmark`,
+      SANDBOX_POSTMARK_WEBHOOK_USER: credentials.postmarkWebhookUser,
+      SANDBOX_POSTMARK_WEBHOOK_PASSWORD: credentials.postmarkWebhookPassword,
     });
     const sandbox = Running.start(process.execPath, ['dist/sandbox/main.js'], { cwd: ROOT, env });
     await sandbox.waitForStdout(/^\}$/m, 15_000);
@@ -86,20 +109,26 @@ export class StandaloneSandbox {
     return new StandaloneSandbox(sandbox, info);
   }
 
-  async fault(gateway: Gateway, mode: FaultMode, options: { latencyMs?: number; count?: number } = {}): Promise<void> {
+  async fault(gateway: Simulator, mode: FaultMode, options: { latencyMs?: number; count?: number } = {}): Promise<void> {
     const body = { mode, ...(options.latencyMs !== undefined ? { latency_ms: options.latencyMs } : {}), ...(options.count !== undefined ? { count: options.count } : {}) };
     const res = await fetch(`${this.info.control_url}/${gateway}/_faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status !== 200) throw new Error(`sandbox fault ${JSON.stringify(body)} → ${res.status} ${await res.text()}`);
   }
 
   async clearFaults(): Promise<void> {
-    for (const gateway of ['culqi', 'mercadopago'] as const) await fetch(`${this.info.control_url}/${gateway}/_faults`, { method: 'DELETE' });
+    for (const simulator of ['culqi', 'mercadopago', 'postmark'] as const) await fetch(`${this.info.control_url}/${simulator}/_faults`, { method: 'DELETE' });
   }
 
   /** Every charge the Culqi simulator holds (declined ones included). */
   async culqiCharges(): Promise<Record<string, unknown>[]> {
     const res = await fetch(`${this.info.control_url}/culqi/_charges`);
     return ((await res.json()) as { data: Record<string, unknown>[] }).data;
+  }
+
+  /** Every message the Postmark simulator accepted, newest first. */
+  async postmarkMessages(): Promise<PostmarkMessage[]> {
+    const res = await fetch(`${this.info.control_url}/postmark/_messages`);
+    return ((await res.json()) as { data: PostmarkMessage[] }).data;
   }
 
   /** Every payment the Mercado Pago simulator holds. */
@@ -168,6 +197,15 @@ export function smartPayEnv(s: SmartPaySettings): Record<string, string> {
     JOBS_RETRY_BASE: '200ms',
     JOBS_RETRY_MAX: '5s',
     IDEMPOTENCY_LEASE: '3s',
+    // E-mail through the sandbox's Postmark; webhooks to the suite's own receiver on loopback, which
+    // production refuses unless the network is allowed.
+    POSTMARK_SERVER_TOKEN: s.credentials.postmarkServerToken,
+    POSTMARK_API_URL: s.sandbox.postmark.base_url,
+    POSTMARK_WEBHOOK_USER: s.credentials.postmarkWebhookUser,
+    POSTMARK_WEBHOOK_PASSWORD: s.credentials.postmarkWebhookPassword,
+    MAIL_RETRY_SCHEDULE: '1s,2s,4s,8s',
+    SMARTPAY_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
+    SMARTPAY_WEBHOOK_RETRY_SCHEDULE: '1s,2s,4s,8s,8s',
   });
 }
 

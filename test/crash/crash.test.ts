@@ -6,7 +6,8 @@ import { randomBase62 } from '../../src/common/secrets';
 import { sleep, stopAll } from '../support/child-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { OUTPUT_DIR, recordSecret, TEST_DB } from '../support/test-env';
-import { auditInvariants, discrepancies, waitForSettle, type ReconciliationReportView } from './crash-audit';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { auditInvariants, auditNotifications, discrepancies, waitForSettle, type ReconciliationReportView } from './crash-audit';
 import { killsSoFar, newChaosLog, runChaos } from './crash-chaos';
 import { ClientLedger, CrashClient, InFlight } from './crash-client';
 import { crashParams, seededRandom } from './crash-params';
@@ -21,7 +22,9 @@ import { crashLogFile, freePort, migrate, newGatewayCredentials, smartPayEnv, Sm
  * - every payment that took money belongs to exactly one paid order (design.md invariant 2);
  * - no order is paid twice (invariant 1);
  * - no job is lost (invariant 5);
- * - the reconciliation report over the whole run shows zero discrepancies.
+ * - the reconciliation report over the whole run shows zero discrepancies;
+ * - every paid order has one `order.paid` event, delivered to the app's webhook endpoint, and one
+ *   receipt at Postmark (issue 9) — with kills right after payments commit among the others.
  * MariaDB only: SQLite is one process's embedded file, not the production database this is about.
  */
 const params = crashParams();
@@ -33,6 +36,7 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
   let db: Connection | undefined;
   let sandbox: StandaloneSandbox | undefined;
   let smartpay: SmartPayServer | undefined;
+  let receiver: WebhookReceiver | undefined;
   let passed = false;
   const apiKey = `sk_test_${randomBase62(40)}`;
 
@@ -49,11 +53,20 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     db = await createConnection(database.url);
     smartpay = new SmartPayServer(env, port);
     await smartpay.start();
+    // The client app's webhook endpoint (allowed on loopback by SMARTPAY_WEBHOOK_ALLOWED_NETWORKS).
+    receiver = await startWebhookReceiver();
+    const endpoint = await fetch(`${smartpay.url}/v1/webhook-endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url, events: ['order.paid'] }),
+    });
+    if (endpoint.status !== 201) throw new Error(`webhook endpoint → ${endpoint.status} ${await endpoint.text()}`);
   }, 120_000);
 
   afterAll(async () => {
     await smartpay?.stop().catch(() => undefined);
     await sandbox?.stop().catch(() => undefined);
+    await receiver?.close();
     await stopAll();
     await db?.end().catch(() => undefined);
     // A failed run keeps its database for a post-mortem.
@@ -114,6 +127,7 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     await smartpay!.start();
     const settle = await waitForSettle(db!, SETTLE_BOUND_MS);
     const audit = await auditInvariants(db!, sandbox!, ledger);
+    const notifications = await auditNotifications(db!, sandbox!, receiver!.received);
 
     const from = new Date(started - 60_000).toISOString();
     const to = new Date().toISOString();
@@ -121,14 +135,14 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     expect(reportRes.status, JSON.stringify(reportRes.body)).toBe(200);
     const report = reportRes.body as unknown as ReconciliationReportView;
 
-    const kills = chaosLog.kills.mid_call + chaosLog.kills.random + chaosLog.kills.at_restart;
+    const kills = chaosLog.kills.mid_call + chaosLog.kills.after_commit + chaosLog.kills.random + chaosLog.kills.at_restart;
     const lostCount = audit.lost.length + audit.phantom.length + audit.reverted.length + audit.lostJobs.length;
     const summary = [
       `crash suite: payments=${params.payments}, kills=${kills}, paid orders=${audit.paidOrders}, gateway charges=${audit.gatewayCharges}, ` +
         `double charges=${audit.doubleCharges.length}, lost=${lostCount}, jobs queued=${audit.jobs.byStatus.queued ?? 0}, dead=${audit.jobs.dead.length}, ` +
         `report discrepancies=${discrepancies(report)}`,
       `  seed=${params.seed} concurrency=${params.concurrency} load=${(loadMs / 1000).toFixed(1)}s settle=${(settle.waitedMs / 1000).toFixed(1)}s total=${((Date.now() - started) / 1000).toFixed(1)}s`,
-      `  kills: mid_call=${chaosLog.kills.mid_call} (with a charge waiting at the gateway: ${chaosLog.midCallHits}), random=${chaosLog.kills.random}, at_restart=${chaosLog.kills.at_restart}, during load=${chaosLog.killsDuringLoad}; ` +
+      `  kills: mid_call=${chaosLog.kills.mid_call} (with a charge waiting at the gateway: ${chaosLog.midCallHits}), after_commit=${chaosLog.kills.after_commit} (right after a paid answer: ${chaosLog.afterCommitHits}), random=${chaosLog.kills.random}, at_restart=${chaosLog.kills.at_restart}, during load=${chaosLog.killsDuringLoad}; ` +
         `restart ready in ${Math.min(...chaosLog.restartMs)}–${Math.max(...chaosLog.restartMs)} ms`,
       `  kill timeline (time@orders done:kind): ${chaosLog.timeline.join(' ')}`,
       `  faults injected: ${chaosLog.faults.length} (${chaosLog.faults.join(' ')})`,
@@ -138,7 +152,9 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
       `  gateways: records culqi=${audit.gatewayRecords.culqi} mercadopago=${audit.gatewayRecords.mercadopago}, money taken=${audit.gatewayCharges}`,
       `  jobs: ${JSON.stringify(audit.jobs.byStatus)} by type ${JSON.stringify(audit.jobs.byType)}; running on an expired lease=${audit.jobs.expiredLeases}, overdue=${audit.jobs.overdue}; webhooks ${JSON.stringify(audit.webhooks)}`,
       `  report: matched=${report.matched} missing_locally=${report.missing_locally.length} missing_at_gateway=${report.missing_at_gateway.length} amount_mismatches=${report.amount_mismatches.length} status_mismatches=${report.status_mismatches.length}`,
-      `  settle: open charges=${settle.openCharges} open orders=${settle.openOrders} overdue jobs=${settle.overdueJobs} expired leases=${settle.expiredLeases}`,
+      `  settle: open charges=${settle.openCharges} open orders=${settle.openOrders} overdue jobs=${settle.overdueJobs} expired leases=${settle.expiredLeases} undispatched events=${settle.undispatchedEvents} pending deliveries=${settle.pendingDeliveries} unsent e-mails=${settle.unsentEmails}`,
+      `  notifications: paid orders=${notifications.paidOrders} webhook deliveries received=${receiver!.received.length} (repeated webhook-ids: ${notifications.repeatedDeliveries}) receipts at Postmark=${notifications.receiptsAtPostmark} e-mails ${JSON.stringify(notifications.emails)}`,
+      ...[...notifications.eventViolations, ...notifications.undelivered, ...notifications.receiptViolations].map((v) => `  VIOLATION: ${v}`),
       ...audit.jobs.dead.map((d) => `  dead job: ${d}`),
       ...[...audit.lost, ...audit.phantom, ...audit.reverted, ...audit.lostJobs, ...audit.doubleCharges].map((v) => `  VIOLATION: ${v}`),
       ...ledger.unexpected.map((u) => `  unexpected answer: ${u}`),
@@ -153,7 +169,15 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     expect(chaosLog.killsDuringLoad, 'every kill must land while the load runs').toBeGreaterThanOrEqual(params.kills);
     expect(ledger.ordersCreated).toBeGreaterThanOrEqual(params.payments);
     expect(ledger.unexpected).toEqual([]);
-    expect(settle, 'reconciliation must settle every charge and job within the bound').toMatchObject({ openCharges: 0, openOrders: 0, overdueJobs: 0, expiredLeases: 0 });
+    expect(settle, 'reconciliation must settle every charge, job, event, delivery and e-mail within the bound').toMatchObject({
+      openCharges: 0,
+      openOrders: 0,
+      overdueJobs: 0,
+      expiredLeases: 0,
+      undispatchedEvents: 0,
+      pendingDeliveries: 0,
+      unsentEmails: 0,
+    });
     expect(audit.doubleCharges).toEqual([]);
     expect(audit.lost).toEqual([]);
     expect(audit.phantom).toEqual([]);
@@ -164,6 +188,15 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     // The run must have exercised something: most orders paid, and money on both gateways.
     expect(audit.paidOrders).toBeGreaterThan(params.payments / 2);
     expect(audit.gatewayCharges).toBe(audit.paidOrders);
+    // Issue 9: events, webhooks and e-mails, once each, through every kind of kill.
+    expect(chaosLog.afterCommitHits, 'some kills must land right after a payment committed').toBeGreaterThan(0);
+    expect(notifications.eventViolations).toEqual([]);
+    expect(notifications.undelivered).toEqual([]);
+    expect(notifications.receiptViolations).toEqual([]);
+    expect(notifications.receiptsAtPostmark).toBe(audit.paidOrders);
+    // At-least-once: a kill between a delivery's POST and its record sends it again, under the same
+    // webhook-id; at most once per job a killed worker held (JOBS_CONCURRENCY, 4).
+    expect(notifications.repeatedDeliveries).toBeLessThanOrEqual(kills * 4);
     passed = true;
   }, 15 * 60_000);
 });

@@ -8,7 +8,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailMessage } from '../../src/notifications/email-message.entity';
 import { EmailSuppression } from '../../src/notifications/email-suppression.entity';
-import { charge, createOrder, expectCharge, getOrder, payWithCulqi, type Client } from '../support/charge-fixtures';
+import { charge, createOrder, expectCharge, getOrder, mpToken, payWithCulqi, type Client } from '../support/charge-fixtures';
 import { clearFault, culqiCardToken, injectFault, postmarkMessages, type SandboxInfo } from '../support/sandbox-client';
 import { startSandboxApp } from '../support/sandbox-app';
 import { bearer, type TestApp } from '../support/test-app';
@@ -156,6 +156,34 @@ describe('e-mail through Postmark', () => {
     } finally {
       await t.http.patch('/v1/app').set(bearer(c.key)).send({ customer_emails: { receipt: true } });
     }
+  });
+
+  it('payment failed: not e-mailed when the customer saw the decline at checkout; e-mailed, with the retry link, when it failed later', async () => {
+    await t.http.patch('/v1/app').set(bearer(c.key)).send({ payment_retry_url: 'https://shop.example/pay/{order_id}?ref={reference}' });
+    const cus = await customer('failed.payment@example.com');
+    // At the checkout: a declined card token.
+    const atCheckout = await createOrder(c, { customerId: cus });
+    const declined = await culqiCardToken(info, '4000040000000008');
+    expectCharge(await charge(c, atCheckout, { gateway: 'culqi', source: { type: 'card_token', token: declined } }), 'failed');
+    const [skipped] = await until(() => emailsOf(atCheckout), (e) => e.length === 1 && settled(e[0]!), 10_000, 'the notice decided');
+    expect(skipped).toMatchObject({ kind: 'payment_failed', status: 'skipped' });
+    expect(skipped!.errorMessage).toContain('saw the failure at checkout');
+
+    // Later: a Mercado Pago payment left pending, then rejected at the gateway (its webhook tells SmartPay).
+    const later = await createOrder(c, { customerId: cus });
+    const pending = expectCharge(await charge(c, later, { gateway: 'mercadopago', source: { type: 'card_token', token: await mpToken(info, 'CONT') } }), 'pending');
+    const moved = await fetch(`${info.control_url}/mercadopago/_payments/${pending.gateway_charge_id as string}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'rejected', status_detail: 'cc_rejected_insufficient_amount' }),
+    });
+    expect(moved.status).toBe(200);
+    const [notice] = await until(() => emailsOf(later), (e) => e.length === 1 && settled(e[0]!), 15_000, 'the notice sent');
+    expect(notice).toMatchObject({ kind: 'payment_failed', status: 'sent', toAddress: 'failed.payment@example.com' });
+    const [m] = await postmarkMessages(info, { metadata: { smartpay_email_id: notice!.id } });
+    expect(m!.Subject).toContain('No pudimos procesar tu pago de S/ 118.00');
+    expect(m!.HtmlBody).toContain(`https://shop.example/pay/${later}?ref=`);
+    expect(m!.TextBody).toMatch(/Fondos insuficientes/i);
   });
 
   it('POST /webhooks/postmark refuses wrong credentials and malformed records', async () => {

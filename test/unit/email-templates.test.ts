@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EmailRenderer } from '../../src/notifications/email-renderer';
 import { SEVERITY_COLORS } from '../../src/notifications/templates/alert.mjml';
 import type { EmailModel, Locale } from '../../src/notifications/templates/email-models';
-import { sampleAlert, samplePaymentFailed, sampleReceipt, sampleRefund, SAMPLE_BRAND, sampleSummary } from '../../src/notifications/templates/email-samples';
+import { sampleAlert, samplePaymentFailed, sampleReceipt, sampleRefund, SAMPLE_BRAND, sampleSummary } from '../support/email-samples';
 import { DECLINE_CODES, FAILURE_CODES, reasonFor, textFor } from '../../src/notifications/templates/email-text';
 import { contrastRatio, escapeHtml, mj, textColorOn } from '../../src/notifications/templates/mjml-markup';
 import { formatDate, formatDateTime, formatMoney, formatPointsDelta, formatShortDate, formatShortDateRange } from '../../src/notifications/templates/money-format';
@@ -155,7 +155,7 @@ describe('receipt', () => {
     const { html, text } = await renderer.render(sampleReceipt('es'));
     const seen = visibleText(html);
     expect(html).toContain('lang="es"');
-    for (const fact of ['Pago recibido', 'S/ 118.00', 'SmartPay', 'Visa •••• 1111', 'PED-2026-000123', 'ord_01JF3ZK8Q4R7V2M9XNB6T5W0CE', 'Plan Pro mensual', 'S/ 100.00', '2 × S/ 50.00', '4 de diciembre de 2026, 10:15 (hora de Lima)', 'Comprobante B001-00000012 adjunto a este correo.', 'chg_01JF3ZKB1N8H6S3D0QWE4R7T2Y']) {
+    for (const fact of ['Pago recibido', 'S/ 118.00', 'SmartPay', 'Visa •••• 1111', 'PED-2026-000123', 'ord_01JF3ZK8Q4R7V2M9XNB6T5W0CE', 'Plan Pro mensual', 'S/ 100.00', '2 × S/ 50.00', '4 de diciembre de 2026, 10:15 (hora de Lima)', 'Comprobante B001-00000012 adjunto a este correo.', 'ch_01JF3ZKB1N8H6S3D0QWE4R7T2Y']) {
       expect(seen).toContain(fact);
       expect(text).toContain(fact);
     }

@@ -4,7 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailRenderer } from '../../src/notifications/email-renderer';
 import type { EmailModel } from '../../src/notifications/templates/email-models';
-import { sampleAlert, samplePaymentFailed, sampleReceipt, sampleRefund, SAMPLE_BRAND, sampleSummary } from '../../src/notifications/templates/email-samples';
+import { sampleAlert, samplePaymentFailed, sampleReceipt, sampleRefund, SAMPLE_BRAND, sampleSummary } from '../support/email-samples';
 import { OUTPUT_DIR } from '../support/test-env';
 
 /**

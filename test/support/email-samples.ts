@@ -1,4 +1,4 @@
-import type { AlertModel, Brand, Locale, PaymentFailedModel, ReceiptModel, RefundModel, SummaryModel } from './email-models';
+import type { AlertModel, Brand, Locale, PaymentFailedModel, ReceiptModel, RefundModel, SummaryModel } from '../../src/notifications/templates/email-models';
 
 /**
  * Realistic models of every message, for tests, screenshots and a future preview page. Fixed dates and ids,
@@ -32,7 +32,7 @@ export function sampleReceipt(locale: Locale, overrides: Partial<ReceiptModel> =
     ],
     paymentMethod: VISA,
     paidAt: new Date('2026-12-04T15:15:00Z'),
-    chargeId: 'chg_01JF3ZKB1N8H6S3D0QWE4R7T2Y',
+    chargeId: 'ch_01JF3ZKB1N8H6S3D0QWE4R7T2Y',
     invoice: { fullNumber: 'B001-00000012', attached: true },
     ...overrides,
   };
