@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
+import { InterruptibleSleep } from '../common/scheduling/interruptible-sleep';
 import { randomBase62 } from '../common/secrets';
 import { AppConfig } from '../config/app-config';
 import { JobMetrics, type JobOutcome } from './job-metrics';
@@ -46,7 +47,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private loopDone: Promise<void> = Promise.resolve();
   private stopped: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
+  private readonly pause = new InterruptibleSleep();
   private waitingForSlot = false;
 
   constructor(
@@ -101,8 +102,8 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private async shutdown(): Promise<void> {
     this.stopping = true;
+    this.pause.stop();
     if (!this.started) return;
-    this.wake?.();
     await this.loopDone;
     this.abort.abort(new Error('the job worker is shutting down'));
     const pending = [...this.running.values()].map((r) => r.done);
@@ -125,13 +126,13 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private async loop(): Promise<void> {
     const { concurrency, pollIntervalMs } = this.config.jobs;
     // A first short pause lets the rest of the application finish bootstrapping before jobs run.
-    await this.sleep(Math.min(pollIntervalMs, 1000));
+    await this.pause.sleep(Math.min(pollIntervalMs, 1000));
     while (!this.stopping) {
       const free = concurrency - this.running.size;
       if (free <= 0) {
         // Every slot is busy: wait for one to free up (a finishing job wakes the loop).
         this.waitingForSlot = true;
-        await this.sleep(pollIntervalMs);
+        await this.pause.sleep(pollIntervalMs);
         this.waitingForSlot = false;
         continue;
       }
@@ -143,7 +144,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       }
       // A full batch suggests more are due: claim again at once (as soon as a slot frees up).
       if (claimed === free || this.stopping) continue;
-      await this.sleep(pollIntervalMs);
+      await this.pause.sleep(pollIntervalMs);
     }
   }
 
@@ -153,7 +154,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const job of jobs) {
       const done = this.execute(job).finally(() => {
         this.running.delete(holdKey(job));
-        if (this.waitingForSlot) this.wake?.();
+        if (this.waitingForSlot) this.pause.wake();
       });
       this.running.set(holdKey(job), { job, done });
     }
@@ -229,17 +230,5 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     } catch (err) {
       this.logger.warn({ err }, 'renewing job leases failed');
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

@@ -1,19 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import type { FaultSpec } from './fault-spec';
+import type { IncomingMessage } from 'node:http';
+import { FaultListener, type WireResponse } from './fault-listener';
 import type { SimRequest, SimResponse } from './sim-types';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-/** Where random simulator ports come from: below Linux's default ephemeral range (32768–60999). */
-const STATIC_PORTS = { from: 20_000, to: 32_000 };
 
 export interface SimulatorServerOptions {
   host: string;
-  /**
-   * 0 = a random free port below the kernel's ephemeral range, kept across `down` → clear so the base URL
-   * stays valid. Not an ephemeral port (`listen(0)`): while `down` frees it, any outgoing connection of the
-   * machine could take it as its local port and the simulator could not come back.
-   */
+  /** 0 = a random free port below the kernel's ephemeral range, kept across `down` → clear (see FaultListener). */
   port: number;
   /** Added to every answer (benchmarks: a gateway is never instantaneous). */
   baseLatencyMs?: number;
@@ -31,162 +24,31 @@ export interface SimulatorServerOptions {
 }
 
 /**
- * One loopback HTTP listener that plays an outside service, with fault injection (api.md "Sandbox"):
- * `down` closes the port, `http_500` answers 500 without processing, `timeout`/`latency` process and answer
- * late, `reset` processes and drops the connection unanswered.
+ * One loopback HTTP listener that plays a JSON API (Culqi, Mercado Pago, Postmark), with the fault injection
+ * of FaultListener: requests arrive parsed (path, query, JSON or form body) and answers leave as JSON in the
+ * imitated service's own content type.
  */
-export class SimulatorServer {
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private fault: FaultSpec | null = null;
-  private boundPort: number;
-  private listening = false;
-  private closed = false;
-  /** Requests that reached the simulator (refused connections never do). */
-  requestsReceived = 0;
-
-  constructor(private readonly options: SimulatorServerOptions) {
-    this.boundPort = options.port;
-    this.server = createServer((req, res) => {
-      this.onRequest(req, res).catch((err: unknown) => {
-        console.error('[sandbox] simulator request failed', err);
-        if (!res.headersSent && !res.destroyed) this.write(res, { status: 500, body: { message: 'sandbox internal error' } });
-      });
+export class SimulatorServer extends FaultListener<SimRequest> {
+  constructor(options: SimulatorServerOptions) {
+    const wire = (r: SimResponse): WireResponse => ({
+      status: r.status,
+      text: r.text ?? (r.body === undefined ? '' : JSON.stringify(r.body)),
+      contentType: r.contentType ?? options.jsonContentType,
+      headers: r.headers,
     });
-    this.server.keepAliveTimeout = 5_000;
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+    super({
+      host: options.host,
+      port: options.port,
+      baseLatencyMs: options.baseLatencyMs,
+      name: 'simulator',
+      read: async (req) => {
+        const raw = await readBody(req, options.maxBodyBytes ?? MAX_BODY_BYTES);
+        if (raw === null) return { answer: wire(options.payloadTooLarge?.() ?? { status: 413, body: { message: 'request entity too large' } }) };
+        return { request: toSimRequest(req, raw, options.acceptsForm ?? (() => false)) };
+      },
+      handle: async (req) => wire(await options.handle(req)),
+      serverError: () => wire(options.serverError()),
     });
-  }
-
-  get port(): number {
-    return this.boundPort;
-  }
-
-  get origin(): string {
-    return `http://${this.options.host}:${this.boundPort}`;
-  }
-
-  get currentFault(): FaultSpec | null {
-    return this.fault ? { ...this.fault } : null;
-  }
-
-  async start(): Promise<void> {
-    if (this.boundPort !== 0) return this.listen();
-    for (let attempt = 0; ; attempt++) {
-      this.boundPort = STATIC_PORTS.from + Math.floor(Math.random() * (STATIC_PORTS.to - STATIC_PORTS.from));
-      try {
-        return await this.listen();
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 50) throw err;
-      }
-    }
-  }
-
-  /** Replaces the current fault. `down` closes the listener now; leaving `down` reopens it on the same port. */
-  async setFault(spec: FaultSpec): Promise<void> {
-    if (this.closed) throw new Error('simulator closed');
-    this.fault = { ...spec };
-    if (spec.mode === 'down') await this.stopListening();
-    else if (!this.listening) await this.listen();
-  }
-
-  async clearFault(): Promise<void> {
-    this.fault = null;
-    if (!this.closed && !this.listening) await this.listen();
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.fault = null;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    await this.stopListening();
-  }
-
-  private async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(this.boundPort, this.options.host, () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
-    const address = this.server.address();
-    if (address && typeof address === 'object') this.boundPort = address.port;
-    this.listening = true;
-  }
-
-  private async stopListening(): Promise<void> {
-    if (!this.listening) return;
-    this.listening = false;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    // Keep-alive connections would otherwise still carry requests to a "down" service.
-    this.server.closeAllConnections();
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
-  }
-
-  /** The fault this call suffers, counting it against `count`. */
-  private takeFault(): FaultSpec | null {
-    const fault = this.fault;
-    if (!fault) return null;
-    if (fault.remaining !== undefined) {
-      fault.remaining -= 1;
-      if (fault.remaining <= 0) this.fault = null;
-    }
-    return { ...fault };
-  }
-
-  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
-    if (raw === null) {
-      this.write(res, this.options.payloadTooLarge?.() ?? { status: 413, body: { message: 'request entity too large' } });
-      return;
-    }
-    if (!this.listening || this.closed) {
-      // Raced with `down`/close: the service is gone, so nothing is processed.
-      req.socket.destroy();
-      return;
-    }
-    this.requestsReceived += 1;
-    const fault = this.takeFault();
-    if (fault?.mode === 'http_500') {
-      this.write(res, this.options.serverError());
-      return;
-    }
-    const result = await this.options.handle(toSimRequest(req, raw, this.options.acceptsForm ?? (() => false)));
-    if (fault?.mode === 'reset') {
-      // Processed, then the connection is lost before any answer: the ambiguous failure.
-      req.socket.destroy();
-      return;
-    }
-    const delay = fault?.mode === 'timeout' || fault?.mode === 'latency' ? fault.latencyMs : (this.options.baseLatencyMs ?? 0);
-    if (delay <= 0) {
-      this.write(res, result);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.write(res, result);
-    }, delay);
-    this.timers.add(timer);
-    res.on('close', () => {
-      clearTimeout(timer);
-      this.timers.delete(timer);
-    });
-  }
-
-  private write(res: ServerResponse, result: SimResponse): void {
-    if (res.destroyed || res.writableEnded) return;
-    const text = result.text ?? (result.body === undefined ? '' : JSON.stringify(result.body));
-    const contentType = result.contentType ?? this.options.jsonContentType;
-    res.writeHead(result.status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), ...result.headers });
-    res.end(text);
   }
 }
 
