@@ -38,6 +38,11 @@ export function ormOptions(db: DatabaseConfig, overrides: Partial<Options> = {})
           conn.pragma('journal_mode = WAL');
           conn.pragma('busy_timeout = 5000');
           conn.pragma('synchronous = FULL');
+          // Group commit runs each transaction inside a SAVEPOINT, and SQLite keeps the page images a
+          // savepoint may roll back in a sub-journal that spills to a temporary *file* past 64 KiB: a
+          // payment's last statements then paid ~100 µs of file I/O each (measured: the order.paid
+          // event insert 141 → 33 µs). In memory it is a few pages per transaction.
+          conn.pragma('temp_store = MEMORY');
           done(null, conn);
         },
       },

@@ -9,6 +9,7 @@ import { Order } from '../../src/orders/order.entity';
 import { clientOf, createOrder, payWithCulqi } from '../support/charge-fixtures';
 import { sandboxInfo } from '../support/sandbox-client';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { TEST_DB } from '../support/test-env';
 
 /**
  * The payment hot path writes and reads rows with plain SQL (SqlRunner + EntityRows) instead of the
@@ -125,5 +126,12 @@ describe('plain SQL beside the ORM', () => {
       ),
     );
     expect((await viaSql(Order, id))!.amountRefunded).toBe(60);
+  });
+
+  it.runIf(TEST_DB === 'sqlite')('SQLite: WAL, FULL sync, and savepoint journals in memory (group commit pays no temporary-file I/O)', async () => {
+    const pragma = async (name: string) => Object.values((await sql.all<Record<string, unknown>>(`pragma ${name}`))[0] ?? {})[0];
+    expect(await pragma('journal_mode')).toBe('wal');
+    expect(await pragma('synchronous')).toBe(2); // FULL
+    expect(await pragma('temp_store')).toBe(2); // MEMORY
   });
 });
