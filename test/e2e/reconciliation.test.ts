@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoCardToken, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
+import { until } from '../support/wait';
 
 /**
  * Issue 4: a charge left `pending` by a gateway timeout is resolved by reconciliation from the
@@ -29,14 +30,6 @@ describe('reconciliation of pending charges', () => {
   };
   const charge = async (orderId: string, gateway: 'culqi' | 'mercadopago', token: string) =>
     t.http.post(`/v1/orders/${orderId}/charges`).set(bearer(t.apiKey)).send({ gateway, source: { type: 'card_token', token } });
-  const until = async <T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await read();
-      if (done(v) || Date.now() > end) return v;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
   const getOrder = async (id: string) => (await t.http.get(`/v1/orders/${id}`).set(bearer(t.apiKey))).body;
   const getCharge = async (id: string) => (await t.http.get(`/v1/charges/${id}`).set(bearer(t.apiKey))).body;
 

@@ -17,18 +17,9 @@ import { clientOf, createOrder, getOrder, payWithCulqi, payWithMercadoPago, type
 import { clearFault, injectFault, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { recordSecret } from '../support/test-env';
+import { until } from '../support/wait';
 
 type Json = Record<string, unknown>;
-
-/** Polls `read` until `done` holds or the deadline passes; returns the last value read (the caller asserts on it). */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function refund(c: Client, body: Json) {
   const res = await c.t.http.post('/v1/refunds').set(bearer(c.key)).send(body);
