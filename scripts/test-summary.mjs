@@ -1,15 +1,22 @@
-// Adds up the vitest JSON reports of one `npm test` run into a single closing line.
+// Adds up the vitest JSON reports of one `npm test` run into a single closing line, and names the steps
+// that failed, so a red run says why even when every test passed (a suite that failed to load, an
+// unhandled error, lint).
 import { existsSync, readFileSync } from 'node:fs';
 
+const [failedSteps = '', ...files] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const file of process.argv.slice(2)) {
+let failedFiles = 0;
+for (const file of files) {
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
+  failedFiles += report.numFailedTestSuites ?? 0;
 }
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped, ${failedFiles} test files failed`);
+const steps = failedSteps.split(';').filter(Boolean);
+if (steps.length > 0) console.log(`FAILED steps: ${steps.join('; ')}`);
+process.exit(failed > 0 || failedFiles > 0 || passed === 0 || steps.length > 0 ? 1 : 0);
