@@ -1,7 +1,7 @@
 import { createCipheriv, createECDH, randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { deriveContentKeys, recordNonce } from '../../src/sandbox/push/push-key-schedule';
 import { PushSimulator, type BrowserSubscription } from '../../src/sandbox/push/push-simulator';
+import type { ReceivedPush, RejectedPush } from '../../src/sandbox/push/push-store';
 import type { VapidClaims } from '../../src/sandbox/push/push-vapid';
 
 // The sandbox's push service simulator (src/sandbox/push/), started alone for tests that talk to it
@@ -11,24 +11,7 @@ import type { VapidClaims } from '../../src/sandbox/push/push-vapid';
 export type TestSubscription = BrowserSubscription;
 export type { VapidClaims };
 
-export interface ReceivedPush {
-  endpoint: string;
-  headers: IncomingHttpHeaders;
-  /** The decrypted JSON. */
-  payload: unknown;
-  /** The verified JWT claims. */
-  vapid: VapidClaims;
-  /** The `k` parameter: the VAPID public key the JWT verified with. */
-  vapidPublicKey: string;
-  /** What the simulator answered (201, or a status queued by respondNext). */
-  status: number;
-}
-
-export interface RejectedPush {
-  endpoint: string;
-  status: number;
-  reason: string;
-}
+export type { ReceivedPush, RejectedPush };
 
 export interface PushService {
   /** https://127.0.0.1:<port> */
@@ -57,10 +40,10 @@ export async function startPushService(): Promise<PushService> {
     url: simulator.baseUrl,
     ca: simulator.ca,
     get received() {
-      return store.received.map(({ endpoint, headers, payload, vapid, vapidPublicKey, status }) => ({ endpoint, headers, payload, vapid, vapidPublicKey, status }));
+      return store.received;
     },
     get rejected() {
-      return store.rejected.map(({ endpoint, status, reason }) => ({ endpoint, status, reason }));
+      return store.rejected;
     },
     newSubscription(options = {}) {
       const subscription = simulator.subscribe(options);
