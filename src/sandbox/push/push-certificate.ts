@@ -26,7 +26,9 @@ export function selfSignedCertificate(host: string, now = Date.now()): PushCerti
   const name = der(0x30, der(0x31, der(0x30, Buffer.from('0603550403', 'hex'), commonName)));
   const validity = der(0x30, utcTime(new Date(now - 3_600_000)), utcTime(new Date(now + VALIDITY_MS)));
   const serial = randomBytes(8);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
+  // A positive INTEGER in minimal DER: the top bit clear (positive) and the first byte never zero — a
+  // leading 0x00 before a byte < 0x80 is "illegal padding" to OpenSSL, which failed one start in 256.
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const san = der(0x30, Buffer.from('0603551d11', 'hex'), der(0x04, der(0x30, ...altNames(host))));
   const tbs = der(
     0x30,
