@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { envSchema, type Env } from './config.schema';
+import { envSchema, type CreditPackageSetting, type Env } from './config.schema';
 
 export type GatewayId = 'culqi' | 'mercadopago';
 export type DatabaseConfig =
@@ -81,8 +81,19 @@ export class AppConfig {
     shutdownTimeoutMs: number;
   };
   readonly credits: {
+    /** CREDIT_PACKAGES as configured (validated, fields optional as written); null: the built-in catalogue. */
+    packages: CreditPackageSetting[] | null;
+    /** Validity of a package that does not set its own. */
     validityDays: number;
+    /** Validity of bonus credits of a package that does not set its own; null: the package's validity. */
+    bonusValidityDays: number | null;
+    /** Prices of the built-in packages (CREDIT_PRICE_*); unused when `packages` is set. */
     prices: Record<'basic' | 'professional' | 'enterprise', { PEN: number; USD: number }>;
+    /** CREDITS_LOW_BALANCE_THRESHOLD: a customer's threshold unless it set its own. */
+    lowBalanceThreshold: number;
+    expiryIntervalMs: number;
+    /** Delays between declined auto-renewal attempts; its length is the number of retries. */
+    renewalRetryScheduleMs: number[];
   };
 
   constructor(e: Env) {
@@ -175,12 +186,17 @@ export class AppConfig {
       shutdownTimeoutMs: e.JOBS_SHUTDOWN_TIMEOUT,
     };
     this.credits = {
+      packages: e.CREDIT_PACKAGES ?? null,
       validityDays: e.CREDIT_VALIDITY_DAYS,
+      bonusValidityDays: e.CREDIT_BONUS_VALIDITY_DAYS ?? null,
       prices: {
         basic: { PEN: e.CREDIT_PRICE_BASIC_PEN, USD: e.CREDIT_PRICE_BASIC_USD },
         professional: { PEN: e.CREDIT_PRICE_PROFESSIONAL_PEN, USD: e.CREDIT_PRICE_PROFESSIONAL_USD },
         enterprise: { PEN: e.CREDIT_PRICE_ENTERPRISE_PEN, USD: e.CREDIT_PRICE_ENTERPRISE_USD },
       },
+      lowBalanceThreshold: e.CREDITS_LOW_BALANCE_THRESHOLD,
+      expiryIntervalMs: e.CREDITS_EXPIRY_INTERVAL,
+      renewalRetryScheduleMs: e.CREDITS_RENEWAL_RETRY_SCHEDULE,
     };
     if (this.env === 'production' && this.sandbox.enabled) {
       throw new ConfigError(['SMARTPAY_SANDBOX: sandbox mode is never allowed with NODE_ENV=production; set gateway credentials']);

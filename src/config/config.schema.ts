@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../common/duration';
+import { MAX_AMOUNT } from '../common/money';
 
 /**
  * Every environment variable SmartPay reads, validated once at startup.
@@ -54,6 +55,93 @@ const cidrList = z
   .pipe(z.array(z.string().refine((c) => z.cidrv4().safeParse(c).success || z.cidrv6().safeParse(c).success, { message: 'not a CIDR block like 10.0.0.0/8' })));
 
 const onOff = z.enum(['on', 'off']);
+
+/** An integer within bounds; one message for a wrong type or range, and "required" when absent. */
+const integer = (min: number, max: number, message: string) => {
+  const error = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : message);
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const requiredString = () => z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') });
+
+const validityDays = integer(1, 3650, 'must be whole days from 1 to 3650');
+/** Minor units, bounded like order amounts so that every package can be ordered. */
+const packagePrice = integer(1, MAX_AMOUNT, `must be a positive integer in minor units (4900 = S/ 49.00), at most ${MAX_AMOUNT}`);
+
+/**
+ * One package of CREDIT_PACKAGES. Strict, so a misspelt field (`bonus_credit`) stops the start instead of
+ * silently selling a package without its bonus.
+ */
+const creditPackageSchema = z.strictObject(
+  {
+    code: requiredString().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, "_" or "-", starting with a letter'),
+    name: requiredString().trim().min(1, 'must not be empty').max(100, 'at most 100 characters'),
+    credits: integer(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer'),
+    bonus_credits: integer(0, Number.MAX_SAFE_INTEGER, 'must be an integer of 0 or more'),
+    prices: z.strictObject(
+      { PEN: packagePrice, USD: packagePrice },
+      { error: (issue) => (issue.input === undefined ? 'required' : 'must be an object { "PEN": …, "USD": … }') },
+    ),
+    validity_days: validityDays.optional(),
+    bonus_validity_days: validityDays.optional(),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object like { "code", "name", "credits", "bonus_credits", "prices" }' : undefined) },
+);
+export type CreditPackageSetting = z.infer<typeof creditPackageSchema>;
+
+const MAX_CREDIT_PACKAGES = 20;
+
+const creditPackageList = z
+  .array(creditPackageSchema, { error: `must be a JSON array of 1 to ${MAX_CREDIT_PACKAGES} packages` })
+  .min(1, 'must list at least one package')
+  .max(MAX_CREDIT_PACKAGES, `at most ${MAX_CREDIT_PACKAGES} packages`);
+
+/**
+ * CREDIT_PACKAGES: JSON text → the validated list. Every problem is its own message naming the package
+ * (position and code) and the field, because the variable's name alone cannot point into the JSON.
+ */
+const creditPackagesJson = z.string().transform((text, ctx) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not valid JSON (${(err as Error).message})` });
+    return z.NEVER;
+  }
+  const parsed = creditPackageList.safeParse(json);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => describePackageIssue(json, issue));
+  // Checked on the raw JSON, so a duplicate shows up together with the other mistakes rather than after them.
+  problems.push(...duplicateCodes(json));
+  for (const message of problems) ctx.addIssue({ code: 'custom', message });
+  return parsed.success && problems.length === 0 ? parsed.data : z.NEVER;
+});
+
+/** `package 2 ("pro")`: position from 1, and the code when it is a plausible one. */
+function packageLabel(json: unknown, index: number): string {
+  const code = Array.isArray(json) ? (json[index] as { code?: unknown } | null | undefined)?.code : undefined;
+  return `package ${index + 1}${typeof code === 'string' && code.length <= 32 ? ` ("${code}")` : ''}`;
+}
+
+function describePackageIssue(json: unknown, issue: z.core.$ZodIssue): string {
+  const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  const [index, ...field] = issue.path;
+  if (typeof index !== 'number') return message;
+  return field.length > 0 ? `${packageLabel(json, index)}: ${field.map(String).join('.')}: ${message}` : `${packageLabel(json, index)}: ${message}`;
+}
+
+/** Orders, auto-renewals and paid grants find their package by code: one code, one package. */
+function duplicateCodes(json: unknown): string[] {
+  if (!Array.isArray(json)) return [];
+  const first = new Map<string, number>();
+  const problems: string[] = [];
+  json.forEach((item: unknown, i) => {
+    const code = (item as { code?: unknown } | null | undefined)?.code;
+    if (typeof code !== 'string') return;
+    const seen = first.get(code);
+    if (seen === undefined) first.set(code, i);
+    else problems.push(`${packageLabel(json, i)}: code: duplicate of package ${seen + 1}`);
+  });
+  return problems;
+}
 
 const optionalSecret = z
   .string()
@@ -198,6 +286,16 @@ export const envSchema = z.object({
   CREDIT_PRICE_ENTERPRISE_PEN: z.coerce.number().int().positive().default(69900),
   CREDIT_PRICE_ENTERPRISE_USD: z.coerce.number().int().positive().default(18900),
   CREDIT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Validity of bonus credits; unset: as long as the package's purchased credits. */
+  CREDIT_BONUS_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /** The whole catalogue as JSON; replaces the built-in packages and the CREDIT_PRICE_* variables when set. */
+  CREDIT_PACKAGES: creditPackagesJson.optional(),
+  /** Default low-balance threshold of a customer (each customer may set its own). */
+  CREDITS_LOW_BALANCE_THRESHOLD: z.coerce.number().int().min(0).max(100_000_000).default(50),
+  /** How often lots past expires_at are recorded as expired (they are unusable at once either way). */
+  CREDITS_EXPIRY_INTERVAL: duration.default(60 * 1000),
+  /** After a declined auto-renewal: when to try again; after the last, renewal turns itself off. */
+  CREDITS_RENEWAL_RETRY_SCHEDULE: durationList.default([3_600_000, 21_600_000, 86_400_000]),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,15 +3,17 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ApiKeyAuth } from '../common/auth/caller.decorator';
 import { ApiJsonResponse, ApiProblems } from '../common/docs/api-docs.decorators';
-import { CreditPackageCatalog, PACKAGE_CODES } from './credit-packages';
+import { CreditPackageCatalog } from './credit-packages';
 
+// `code` is a plain string: the catalogue is configuration (CREDIT_PACKAGES), not a fixed enum.
 const packageSchema = z.object({
-  code: z.enum(PACKAGE_CODES),
+  code: z.string().describe('basic, professional, enterprise by default; any code set in CREDIT_PACKAGES'),
   name: z.string(),
   credits: z.number().int(),
   bonus_credits: z.number().int(),
-  prices: z.object({ PEN: z.number().int(), USD: z.number().int() }),
-  validity_days: z.number().int(),
+  prices: z.object({ PEN: z.number().int(), USD: z.number().int() }).describe('Minor units per currency'),
+  validity_days: z.number().int().describe('Days the purchased credits last'),
+  bonus_validity_days: z.number().int().describe('Days the bonus credits last'),
 });
 
 @ApiTags('Credits')

@@ -28,7 +28,7 @@ export const createOrderSchema = z
     currency: currencySchema,
     description: z.string().trim().min(1).max(500).optional(),
     reference: z.string().trim().min(1).max(255).optional().describe("The merchant's own id; unique per app"),
-    customer_id: z.string().max(64).optional(),
+    customer_id: z.string().max(64).optional().describe('With credit_package, this or `customer` is required'),
     customer: z
       .object({
         email: z.email().max(254),
@@ -54,6 +54,10 @@ export const createOrderSchema = z
     }
     if (o.credit_package !== undefined && o.items !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['items'], message: 'a credit_package order gets its items from the package' });
+    }
+    // Paying the order grants the credits to a customer's account: without one they would be paid for and lost.
+    if (o.credit_package !== undefined && o.customer_id === undefined && o.customer === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['customer_id'], message: 'required with credit_package (or `customer`): credits belong to a customer' });
     }
   });
 export type CreateOrderInput = z.infer<typeof createOrderSchema>;

@@ -117,7 +117,7 @@ const TEMPLATES: Record<string, Record<string, unknown>[]> = {
       metadata: { k: 'v' },
       expires_at: '2099-01-01T00:00:00.000Z',
     },
-    { currency: 'PEN', credit_package: 'basic' },
+    { currency: 'PEN', credit_package: 'basic', customer_id: 'CUSTOMER_ID' },
   ],
   'POST /v1/customers': [
     { email: 'b-UNIQUE@example.pe' },
@@ -169,13 +169,15 @@ const pct = (text: string): string =>
 
 /** JSON text with raw number tokens spliced in and UNIQUE made unique (so creates are not all conflicts). */
 let unique = 0;
-/** Set once the suite has made its objects: bodies that name an order use a real one. */
+/** Set once the suite has made its objects: bodies that name an order or a customer use real ones. */
 let realOrderId = 'ord_01JDZZZZZZZZZZZZZZZZZZZZZZ';
+let realCustomerId = 'cus_01JDZZZZZZZZZZZZZZZZZZZZZZ';
 const encodeJson = (value: unknown): string =>
   (JSON.stringify(value) ?? 'undefined')
     .replace(/"@@RAW:([^"@]*)@@"/g, '$1')
     .replaceAll('UNIQUE', () => String(++unique))
-    .replaceAll('ORDER_ID', () => realOrderId);
+    .replaceAll('ORDER_ID', () => realOrderId)
+    .replaceAll('CUSTOMER_ID', () => realCustomerId);
 
 const deepNesting = fc
   .tuple(fc.constantFrom('[', '{"a":'), fc.integer({ min: 50, max: 30_000 }))
@@ -381,6 +383,7 @@ describe('fuzz: malformed requests across every endpoint', () => {
     expect([order.status, customer.status, foreign.status]).toEqual([201, 201, 201]);
     ids = { orders: [order.body.id], customers: [customer.body.id], otherTenant: [foreign.body.id] };
     realOrderId = order.body.id;
+    realCustomerId = customer.body.id;
   });
   afterAll(async () => {
     agent.destroy();

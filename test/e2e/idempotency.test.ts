@@ -159,7 +159,8 @@ describe('Idempotency-Key', () => {
     const badAgain = await t.http.post('/v1/orders').set(withKey(key)).send({ amount: 500, currency: 'PEN', items: [{ description: 'x', quantity: 1, unit_amount: 1 }] });
     expect(badAgain.status).toBe(400);
     expect(badAgain.body.param).toBe('items');
-    const unknownPackage = await t.http.post('/v1/orders').set(withKey(key)).send({ currency: 'PEN', credit_package: 'gold' });
+    const buyer = await t.http.post('/v1/customers').set(auth).send({ email: `${freshKey()}@example.com` });
+    const unknownPackage = await t.http.post('/v1/orders').set(withKey(key)).send({ currency: 'PEN', credit_package: 'gold', customer_id: buyer.body.id });
     expect(unknownPackage.body.code).toBe('unknown_credit_package');
 
     const fixed = await t.http.post('/v1/orders').set(withKey(key)).send({ amount: 500, currency: 'PEN' });

@@ -89,25 +89,35 @@ describe('orders', () => {
       expect(res.body.errors).toEqual([expect.objectContaining({ param: 'items' })]);
     });
 
+    /** Credits belong to a customer: a credit_package order needs one. */
+    let buyers = 0;
+    const buyer = async () => {
+      const res = await t.http.post('/v1/customers').set(auth).send({ email: `package-buyer-${++buyers}@example.com` });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+
     it('prices a credit_package order from the catalogue in either currency', async () => {
-      const pen = await createOrder({ currency: 'PEN', credit_package: 'professional' });
-      expect(pen).toMatchObject({ amount: 19900, currency: 'PEN', credit_package: 'professional' });
+      const customer_id = await buyer();
+      const pen = await createOrder({ currency: 'PEN', credit_package: 'professional', customer_id });
+      expect(pen).toMatchObject({ amount: 19900, currency: 'PEN', credit_package: 'professional', customer_id });
       expect(pen.items).toEqual([expect.objectContaining({ quantity: 1, unit_amount: 19900 })]);
 
-      const usd = await createOrder({ currency: 'USD', credit_package: 'enterprise' });
+      const usd = await createOrder({ currency: 'USD', credit_package: 'enterprise', customer_id });
       expect(usd).toMatchObject({ amount: 18900, currency: 'USD', credit_package: 'enterprise' });
       expect(usd.items).toEqual([expect.objectContaining({ quantity: 1, unit_amount: 18900 })]);
     });
 
-    it('rejects an unknown credit_package, a contradicting amount and explicit items', async () => {
+    it('rejects an unknown credit_package, a contradicting amount, explicit items and a missing customer_id', async () => {
+      const customer_id = await buyer();
       expectProblem(
-        await t.http.post('/v1/orders').set(auth).send({ currency: 'PEN', credit_package: 'platinum' }),
+        await t.http.post('/v1/orders').set(auth).send({ currency: 'PEN', credit_package: 'platinum', customer_id }),
         400,
         'unknown_credit_package',
         'credit_package',
       );
       expectProblem(
-        await t.http.post('/v1/orders').set(auth).send({ amount: 100, currency: 'PEN', credit_package: 'basic' }),
+        await t.http.post('/v1/orders').set(auth).send({ amount: 100, currency: 'PEN', credit_package: 'basic', customer_id }),
         400,
         'validation_error',
         'amount',
@@ -116,11 +126,18 @@ describe('orders', () => {
         await t.http
           .post('/v1/orders')
           .set(auth)
-          .send({ currency: 'PEN', credit_package: 'basic', items: [{ description: 'x', quantity: 1, unit_amount: 4900 }] }),
+          .send({ currency: 'PEN', credit_package: 'basic', customer_id, items: [{ description: 'x', quantity: 1, unit_amount: 4900 }] }),
         400,
         'validation_error',
         'items',
       );
+      // Credits belong to a customer: an existing one (customer_id) or one found or created from `customer`.
+      const res = await t.http.post('/v1/orders').set(auth).send({ currency: 'PEN', credit_package: 'basic' });
+      expectProblem(res, 400, 'validation_error', 'customer_id');
+      expect(res.body.errors).toEqual([{ param: 'customer_id', message: 'required with credit_package (or `customer`): credits belong to a customer' }]);
+      const inline = await t.http.post('/v1/orders').set(auth).send({ currency: 'PEN', credit_package: 'basic', customer: { email: 'inline@example.com' } });
+      expect(inline.status, JSON.stringify(inline.body)).toBe(201);
+      expect(inline.body.customer_id).toMatch(/^cus_/);
     });
 
     it('answers 404 for a customer_id that is not a customer of the app (well-formed or not)', async () => {
