@@ -20,6 +20,9 @@ import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 import { EmailMessage } from '../notifications/email-message.entity';
 import { EmailSuppression } from '../notifications/email-suppression.entity';
 import { EmailWebhookEvent } from '../notifications/email-webhook-event.entity';
+import { CreditAccount } from '../credits/credit-account.entity';
+import { CreditLot } from '../credits/credit-lot.entity';
+import { CreditTransaction } from '../credits/credit-transaction.entity';
 import { SystemSetting } from './system-setting.entity';
 
 /** Every entity, listed explicitly: no folder scanning at startup, identical in src/ and dist/. */
@@ -47,4 +50,7 @@ export const ENTITIES = [
   EmailWebhookEvent,
   Alert,
   PushSubscription,
+  CreditAccount,
+  CreditLot,
+  CreditTransaction,
 ];

@@ -56,6 +56,11 @@ export class SqlRunner implements SqlSession {
       : null;
   }
 
+  /** Statements that differ per database (`for update` has no meaning on SQLite's single writer). */
+  get isSqlite(): boolean {
+    return this.sqlite;
+  }
+
   /**
    * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. `work` must
    * only run statements on `tx` (no other I/O, no other runner calls): on SQLite it runs inside a batch

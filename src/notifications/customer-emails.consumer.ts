@@ -11,13 +11,16 @@ const EMAIL_OF: Partial<Record<string, EmailKind>> = {
   'order.paid': 'receipt',
   'order.payment_failed': 'payment_failed',
   'refund.succeeded': 'refund',
+  'credits.low_balance': 'credits_low_balance',
+  'credits.renewal_failed': 'credits_renewal_failed',
 };
 
 /**
- * Turns payment events into customer e-mails: a receipt per paid order, a notice per failed payment
- * (sent only when the customer was not there to see it, decided at send time), a confirmation per
- * refund. Keyed by the event's own dedupe key, so an event dispatched twice e-mails once. Whether the
- * app wants the e-mail and who receives it are settled when it is sent.
+ * Turns payment and credits events into customer e-mails: a receipt per paid order, a notice per failed
+ * payment (sent only when the customer was not there to see it, decided at send time), a confirmation per
+ * refund, a notice per crossing of the low-balance threshold and per auto-renewal given up. Keyed by the
+ * event's own dedupe key, so an event dispatched twice e-mails once. Whether the app wants the e-mail and
+ * who receives it are settled when it is sent.
  */
 @Injectable()
 export class CustomerEmailsConsumer implements EventConsumer {

@@ -4,10 +4,13 @@ import type { AppSettings } from '../apps/app-settings';
 import { AppsService } from '../apps/apps.service';
 import { Charge } from '../charges/charge.entity';
 import { AppConfig } from '../config/app-config';
+import { CreditPackageCatalog } from '../credits/credit-packages';
 import { Customer } from '../customers/customer.entity';
 import { DomainEvent } from '../events/domain-event.entity';
 import { Order } from '../orders/order.entity';
-import type { EmailMessage } from './email-message.entity';
+import { PaymentMethod } from '../payment-methods/payment-method.entity';
+import { type CreditsEmailContext, type LowBalanceSnapshot, lowBalanceModel, purchaseLink, type RenewalFailedSnapshot, renewalFailedModel } from './credits-email-models';
+import type { CustomerEmailKind, EmailMessage } from './email-message.entity';
 import type { AlertModel, Brand, EmailModel, Locale, PaymentMethodView, SummaryModel } from './templates/email-models';
 
 export type Composed = { skip: string } | { to: string; locale: Locale; model: EmailModel };
@@ -36,7 +39,7 @@ interface RefundSnapshot {
  * What an e-mail says and to whom, resolved when it is sent (not when it was asked for): the app's
  * current settings, the customer's current address and language. Customer e-mails are built from the
  * event's snapshot of the resource, so they describe what happened even if it changed since. This reads
- * orders, charges and customers to describe them; it never writes them.
+ * orders, charges, customers and saved cards to describe them; it never writes them.
  */
 @Injectable()
 export class EmailComposer {
@@ -45,6 +48,7 @@ export class EmailComposer {
   constructor(
     private readonly em: EntityManager,
     private readonly apps: AppsService,
+    private readonly packages: CreditPackageCatalog,
     config: AppConfig,
   ) {
     this.brand = config.mailBrand;
@@ -56,6 +60,9 @@ export class EmailComposer {
       case 'payment_failed':
       case 'refund':
         return this.customerEmail({ ...email, kind: email.kind });
+      case 'credits_low_balance':
+      case 'credits_renewal_failed':
+        return this.creditsEmail({ ...email, kind: email.kind });
       case 'alert':
         return this.fromContext(email, { kind: 'alert', brand: this.brand, ...(email.context.model as Omit<AlertModel, 'kind' | 'brand' | 'openedAt'>), openedAt: new Date(String(email.context.opened_at)) });
       case 'summary':
@@ -80,6 +87,11 @@ export class EmailComposer {
     const chargeId = order.latest_charge?.id ?? null;
     const charge = chargeId ? await em.findOne(Charge, { id: chargeId }) : null;
     if (email.kind === 'payment_failed') {
+      // A declined automatic credits renewal is retried on its own schedule; the customer hears of it once,
+      // when renewal gives up (credits_renewal_failed), not at every attempt.
+      if ((order as { metadata?: Record<string, string> }).metadata?.smartpay_renewal === 'true') {
+        return { skip: 'an automatic credits renewal: its failure is told once, by the renewal-failed e-mail' };
+      }
       if (charge && charge.sourceType !== 'payment_method' && charge.reconcileAttempts === 0) {
         // The buyer was at the checkout and saw the decline: an e-mail would only repeat it.
         return { skip: 'the customer saw the failure at checkout (only saved-card and asynchronous failures are e-mailed)' };
@@ -141,6 +153,44 @@ export class EmailComposer {
     }
   }
 
+  /**
+   * A credits notice goes to the customer the credits belong to (the event's `customer_id`), in that
+   * customer's language: there is no order or charge e-mail to fall back on.
+   */
+  private async creditsEmail(email: EmailMessage & { kind: 'credits_low_balance' | 'credits_renewal_failed' }): Promise<Composed> {
+    const em = this.em.fork();
+    const event = await em.findOne(DomainEvent, { id: String(email.context.event_id) });
+    if (!event || !email.appId) return { skip: 'the event is gone' };
+    const { settings } = await this.apps.settings(email.appId);
+    if (!wants(settings, email.kind)) return { skip: `${email.kind} e-mails are switched off for this app (PATCH /v1/app)` };
+
+    const customerId = typeof event.data.customer_id === 'string' ? event.data.customer_id : event.resourceType === 'customer_credits' ? event.resourceId : null;
+    // Scoped to the e-mail's app: an event can never address another app's customer.
+    const customer = customerId ? await em.findOne(Customer, { id: customerId, appId: email.appId }) : null;
+    if (!customer?.email) return { skip: 'no recipient: the customer is gone or has no e-mail' };
+    const locale: Locale = customer.locale === 'en' ? 'en' : 'es';
+    const paymentMethodId = email.kind === 'credits_low_balance' ? (event.data as unknown as LowBalanceSnapshot).auto_renewal?.payment_method_id : (event.data as unknown as RenewalFailedSnapshot).payment_method_id;
+    const who: CreditsEmailContext = {
+      locale,
+      brand: this.brand,
+      customerName: customer.name,
+      card: await this.savedCard(em, customer, paymentMethodId ?? null),
+      catalogueName: (code) => this.packages.get(code)?.name ?? null,
+    };
+    const model =
+      email.kind === 'credits_low_balance'
+        ? lowBalanceModel(event.data as unknown as LowBalanceSnapshot, who, purchaseLink(settings.payment_retry_url))
+        : renewalFailedModel(event.data as unknown as RenewalFailedSnapshot, who, event.createdAt);
+    return { to: customer.email, locale, model };
+  }
+
+  /** The renewal card as the customer knows it (`Visa •••• 1111`); null when it was removed since. */
+  private async savedCard(em: EntityManager, customer: Customer, paymentMethodId: string | null): Promise<PaymentMethodView | null> {
+    if (!paymentMethodId) return null;
+    const pm = await em.findOne(PaymentMethod, { id: paymentMethodId, appId: customer.appId, customerId: customer.id, deletedAt: null });
+    return pm ? { type: 'card', brand: pm.brand, last4: pm.last4 } : null;
+  }
+
   /** The order as it stands now (a refund e-mail shows the total refunded so far). */
   private async orderOf(em: EntityManager, orderId: string): Promise<OrderSnapshot | null> {
     const order = await em.findOne(Order, { id: orderId });
@@ -163,8 +213,13 @@ export class EmailComposer {
   }
 }
 
-function wants(settings: AppSettings, kind: 'receipt' | 'payment_failed' | 'refund'): boolean {
-  return settings.customer_emails[kind];
+/**
+ * Whether the app wants this customer e-mail. The credits notices have no switch in the app's settings yet,
+ * so they go out unless a switch, once added, says `false`.
+ */
+function wants(settings: AppSettings, kind: CustomerEmailKind): boolean {
+  const switches: Partial<Record<CustomerEmailKind, boolean>> = settings.customer_emails;
+  return switches[kind] !== false;
 }
 
 function paymentMethodView(pm: { type: string; brand: string | null; last4: string | null } | null): PaymentMethodView {

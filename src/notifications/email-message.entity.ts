@@ -1,7 +1,9 @@
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { json, timestamp } from '../database/column-types';
 
-export type EmailKind = 'receipt' | 'payment_failed' | 'refund' | 'alert' | 'summary';
+/** The e-mails a customer of an app gets, each asked for by one domain event. */
+export type CustomerEmailKind = 'receipt' | 'payment_failed' | 'refund' | 'credits_low_balance' | 'credits_renewal_failed';
+export type EmailKind = CustomerEmailKind | 'alert' | 'summary';
 /**
  * `queued` → `sending` (a send began: it may have reached Postmark) → `sent`, or `failed` (refused
  * for good: Postmark's ErrorCode kept), `suppressed` (inactive recipient), `skipped` (nothing to send:

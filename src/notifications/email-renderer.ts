@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import mjml2html from 'mjml';
 import { alertEmail } from './templates/alert.mjml';
+import { creditsLowBalanceEmail } from './templates/credits-low-balance.mjml';
+import { creditsRenewalFailedEmail } from './templates/credits-renewal-failed.mjml';
 import type { EmailDraft } from './templates/email-layout';
 import type { EmailModel, RenderedEmail } from './templates/email-models';
 import { paymentFailedEmail } from './templates/payment-failed.mjml';
@@ -40,6 +42,10 @@ export class EmailRenderer {
         return paymentFailedEmail(model);
       case 'refund':
         return refundEmail(model);
+      case 'credits_low_balance':
+        return creditsLowBalanceEmail(model);
+      case 'credits_renewal_failed':
+        return creditsRenewalFailedEmail(model);
       case 'alert':
         return alertEmail(model);
       case 'summary':

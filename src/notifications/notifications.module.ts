@@ -1,4 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { CreditsModule } from '../credits/credits.module';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { JobQueue } from '../jobs/job-queue';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -16,11 +17,12 @@ import { PostmarkMailer } from './postmark.mailer';
 
 /**
  * E-mail: the outbox every capability asks for e-mails through (EmailOutbox), customer e-mails derived
- * from payment events, rendering (MJML templates, es/en), sending through Postmark's official client,
- * suppressions, and Postmark's Delivery/Bounce/SpamComplaint webhooks.
+ * from payment and credits events, rendering (MJML templates, es/en), sending through Postmark's official
+ * client, suppressions, and Postmark's Delivery/Bounce/SpamComplaint webhooks. CreditsModule is imported
+ * only for its package catalogue: credits events name a package by code, the e-mails by its name.
  */
 @Module({
-  imports: [MetricsModule],
+  imports: [MetricsModule, CreditsModule],
   controllers: [PostmarkWebhookController],
   providers: [
     EmailOutbox,

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ReconcileSchedule } from '../charges/reconcile-schedule';
 import { AppConfig } from '../config/app-config';
+import { CreditRefunds } from '../credits/credit-refunds';
 import { sessionOf } from '../database/sql-session';
 import { GatewayCallWriter } from '../gateways/http/gateway-call.writer';
 import type { CallContext } from '../gateways/payment-gateway.port';
@@ -29,7 +30,8 @@ class GatewayRefundTaken extends Error {}
  * The one path by which a `pending` refund becomes final — for the create call, webhooks and
  * reconciliation alike. One transaction, conditional on `status = 'pending'`, so whichever path comes
  * first applies the outcome once and the others change nothing: succeeded → the gateway refund id
- * stored and the order settled (partially_refunded / refunded); failed → the reserved amount released.
+ * stored and the order settled (partially_refunded / refunded); failed → the reserved amount released
+ * and the credits a credit-package refund reversed given back.
  * The gateway call log and the `refund.*` event commit with it.
  */
 @Injectable()
@@ -41,6 +43,7 @@ export class RefundSettlement {
     private readonly refundState: OrderRefundState,
     private readonly callLog: GatewayCallWriter,
     private readonly events: RefundEvents,
+    private readonly credits: CreditRefunds,
     config: AppConfig,
   ) {
     this.schedule = new ReconcileSchedule(config.reconcileSchedule);
@@ -77,6 +80,8 @@ export class RefundSettlement {
         // Checked after the order row was written, which serialises settlements of one order; this is
         // the transaction's first plain read, so on InnoDB it sees what the previous one committed.
         if (gatewayRefundId !== null && (await this.heldByAnother(tx, refund, gatewayRefundId))) throw new GatewayRefundTaken();
+        // A failed refund of a credit-package order gives back the credits its creation reversed.
+        if (outcome.status === 'failed') await this.credits.restore(s, refund);
         await this.callLog.persist(s, ctx);
         await this.events.settled(s, after, now);
         return { applied: true, refund: after };

@@ -8,6 +8,13 @@ export const createRefundSchema = z
     order_id: z.string().min(1).max(64),
     amount: amountSchema.optional().describe('Default: the whole refundable remainder'),
     reason: z.enum(REFUND_REASONS).default('requested_by_customer'),
+    allow_consumed_credits: z
+      .boolean()
+      .optional()
+      .describe(
+        'Credit-package orders only, the admin override: refund anyway although the purchased credits the refund takes back were already used ' +
+          '(or expired); reverses only what is left. Without it such a refund is refused with 422 `credits_already_consumed`.',
+      ),
   })
   .strict();
 export type CreateRefundInput = z.infer<typeof createRefundSchema>;

@@ -8,6 +8,8 @@ import { type IdempotencyScope, scopedId } from '../common/idempotency/idempoten
 import { decodeCursor, toPage } from '../common/pagination/cursor-page';
 import type { GatewayId } from '../config/app-config';
 import { Charge } from '../charges/charge.entity';
+import { CreditRefunds } from '../credits/credit-refunds';
+import { sessionOf } from '../database/sql-session';
 import { GatewayRegistry } from '../gateways/gateway-registry';
 import type { CallContext, RefundOutcome } from '../gateways/payment-gateway.port';
 import { OrderRefundState } from '../orders/order-payment-state';
@@ -33,6 +35,7 @@ export class RefundsService {
     private readonly refundState: OrderRefundState,
     private readonly registry: GatewayRegistry,
     private readonly settlement: RefundSettlement,
+    private readonly credits: CreditRefunds,
   ) {}
 
   async create(caller: AuthedCaller, input: CreateRefundInput, scope: IdempotencyScope | null = null) {
@@ -75,13 +78,15 @@ export class RefundsService {
     });
     // The reservation and the pending refund commit together: a process that dies in between leaves
     // neither, so the refund row is the one witness of a reservation (and a retry that finds it above
-    // knows the amount is already reserved).
+    // knows the amount is already reserved). A credit-package order's credits are reversed in the same
+    // transaction (or the refund is refused, releasing the reservation with it).
     let reserved = false;
     try {
       if (amount > 0) {
         reserved = await this.em.transactional(async (tx) => {
           if (!(await this.refundState.reserve(tx, order.id, amount, now))) return false;
           await tx.insert(Refund, refund);
+          await this.credits.reverse(sessionOf(tx), order, { id: refund.id, amount }, input.allow_consumed_credits ?? false);
           return true;
         });
       }

@@ -326,3 +326,55 @@ export async function auditNotifications(db: Connection, sandbox: StandaloneSand
   for (const r of await rows<{ kind: string; status: string; n: number }>(db, 'select kind, status, count(*) as n from email_messages group by kind, status')) emails[`${r.kind}:${r.status}`] = Number(r.n);
   return { paidOrders: paid.length, eventViolations, undelivered, repeatedDeliveries, receiptViolations, receiptsAtPostmark: messages.length, emails };
 }
+
+export interface CreditsAudit {
+  paidPackageOrders: number;
+  granted: number;
+  customers: number;
+  violations: string[];
+}
+
+/**
+ * Issue 10: a paid credit-package order grants its lots exactly once — whether the kill fell before the
+ * payment committed, right after it (before the grant job ran) or during the grant — and no unpaid order
+ * grants anything; every customer's ledger adds up (balance = Σ lot remainders = Σ entries, never negative).
+ */
+export async function auditCredits(db: Connection): Promise<CreditsAudit> {
+  const violations: string[] = [];
+  const orders = await rows<{ id: string; status: string }>(db, 'select id, status from orders where credit_package is not null');
+  const entries = await rows<{ order_id: string; type: string; credits: number; n: number }>(
+    db,
+    "select order_id, type, sum(credits) as credits, count(*) as n from credit_transactions where type in ('purchase', 'bonus') group by order_id, type",
+  );
+  const byOrder = new Map<string, Map<string, { credits: number; n: number }>>();
+  for (const e of entries) byOrder.set(e.order_id, (byOrder.get(e.order_id) ?? new Map()).set(e.type, { credits: Number(e.credits), n: Number(e.n) }));
+  let paid = 0;
+  let granted = 0;
+  for (const o of orders) {
+    const got = byOrder.get(o.id);
+    if (o.status !== 'paid') {
+      if (got) violations.push(`order ${o.id} is ${o.status} but granted credits`);
+      continue;
+    }
+    paid++;
+    const purchase = got?.get('purchase');
+    const bonus = got?.get('bonus');
+    if (purchase?.n === 1 && purchase.credits === 500 && bonus?.n === 1 && bonus.credits === 50) granted++;
+    else violations.push(`paid order ${o.id}: purchase ${JSON.stringify(purchase ?? null)} bonus ${JSON.stringify(bonus ?? null)}`);
+  }
+  const accounts = await rows<{ customer_id: string; balance: number; lots: number | null; entries: number | null; negative: number }>(
+    db,
+    `select a.customer_id, a.balance,
+       (select sum(remaining) from credit_lots l where l.customer_id = a.customer_id) as lots,
+       (select sum(credits) from credit_transactions t where t.customer_id = a.customer_id) as entries,
+       (select count(*) from credit_transactions t where t.customer_id = a.customer_id and t.balance_after < 0) as negative
+     from credit_accounts a`,
+  );
+  for (const a of accounts) {
+    const balance = Number(a.balance);
+    if (Number(a.lots ?? 0) !== balance || Number(a.entries ?? 0) !== balance || Number(a.negative) > 0) {
+      violations.push(`customer ${a.customer_id}: balance ${balance}, Σ lots ${a.lots}, Σ entries ${a.entries}, negative entries ${a.negative}`);
+    }
+  }
+  return { paidPackageOrders: paid, granted, customers: accounts.length, violations };
+}

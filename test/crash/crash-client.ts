@@ -175,9 +175,15 @@ export class CrashClient {
    * One customer paying one order. `abandon` makes the customer close the tab right after sending
    * the first charge (the request goes out, nobody waits for or retries it).
    */
-  async payOrder(index: number, runId: string, plan: { gateway: Gateway; amount: number; abandon: boolean }): Promise<'paid' | 'abandoned' | 'unpaid' | 'gave_up'> {
+  async payOrder(
+    index: number,
+    runId: string,
+    plan: { gateway: Gateway; amount: number; abandon: boolean; creditPackage?: string | null },
+  ): Promise<'paid' | 'abandoned' | 'unpaid' | 'gave_up'> {
     const email = `buyer${index}@example.com`;
-    const created = await this.call('POST', '/v1/orders', { amount: plan.amount, currency: 'PEN', description: `crash ${index}`, customer: { email } }, `crash-${runId}-order-${index}`);
+    // A credit-package order is priced by its package (and its customer gets the credits once it is paid).
+    const priced = plan.creditPackage ? { credit_package: plan.creditPackage } : { amount: plan.amount };
+    const created = await this.call('POST', '/v1/orders', { ...priced, currency: 'PEN', description: `crash ${index}`, customer: { email } }, `crash-${runId}-order-${index}`);
     if (created.status !== 201) return this.unexpected(`create order → ${created.status} ${JSON.stringify(created.body)}`);
     const orderId = String(created.body.id);
     this.ledger.ordersCreated++;

@@ -7,7 +7,7 @@ import { sleep, stopAll } from '../support/child-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { OUTPUT_DIR, recordSecret, TEST_DB } from '../support/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { auditInvariants, auditNotifications, discrepancies, waitForSettle, type ReconciliationReportView } from './crash-audit';
+import { auditCredits, auditInvariants, auditNotifications, discrepancies, waitForSettle, type ReconciliationReportView } from './crash-audit';
 import { killsSoFar, newChaosLog, runChaos } from './crash-chaos';
 import { ClientLedger, CrashClient, InFlight } from './crash-client';
 import { crashParams, seededRandom } from './crash-params';
@@ -88,6 +88,8 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
       gateway: pickGateway(),
       amount: 1_000 + Math.floor(random() * 49_000),
       abandon: random() < 0.06,
+      // Issue 10: a quarter of the orders buy the Professional credit package (priced by the package).
+      creditPackage: random() < 0.25 ? ('professional' as const) : null,
     }));
     const outcomes: Record<string, number> = {};
     let next = 0;
@@ -128,6 +130,7 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     const settle = await waitForSettle(db!, SETTLE_BOUND_MS);
     const audit = await auditInvariants(db!, sandbox!, ledger);
     const notifications = await auditNotifications(db!, sandbox!, receiver!.received);
+    const credits = await auditCredits(db!);
 
     const from = new Date(started - 60_000).toISOString();
     const to = new Date().toISOString();
@@ -154,7 +157,8 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
       `  report: matched=${report.matched} missing_locally=${report.missing_locally.length} missing_at_gateway=${report.missing_at_gateway.length} amount_mismatches=${report.amount_mismatches.length} status_mismatches=${report.status_mismatches.length}`,
       `  settle: open charges=${settle.openCharges} open orders=${settle.openOrders} overdue jobs=${settle.overdueJobs} expired leases=${settle.expiredLeases} undispatched events=${settle.undispatchedEvents} pending deliveries=${settle.pendingDeliveries} unsent e-mails=${settle.unsentEmails}`,
       `  notifications: paid orders=${notifications.paidOrders} webhook deliveries received=${receiver!.received.length} (repeated webhook-ids: ${notifications.repeatedDeliveries}) receipts at Postmark=${notifications.receiptsAtPostmark} e-mails ${JSON.stringify(notifications.emails)}`,
-      ...[...notifications.eventViolations, ...notifications.undelivered, ...notifications.receiptViolations].map((v) => `  VIOLATION: ${v}`),
+      `  credits: paid package orders=${credits.paidPackageOrders} granted=${credits.granted} (550 credits each) customers checked=${credits.customers}`,
+      ...[...notifications.eventViolations, ...notifications.undelivered, ...notifications.receiptViolations, ...credits.violations].map((v) => `  VIOLATION: ${v}`),
       ...audit.jobs.dead.map((d) => `  dead job: ${d}`),
       ...[...audit.lost, ...audit.phantom, ...audit.reverted, ...audit.lostJobs, ...audit.doubleCharges].map((v) => `  VIOLATION: ${v}`),
       ...ledger.unexpected.map((u) => `  unexpected answer: ${u}`),
@@ -197,6 +201,10 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     // At-least-once: a kill between a delivery's POST and its record sends it again, under the same
     // webhook-id; at most once per job a killed worker held (JOBS_CONCURRENCY, 4).
     expect(notifications.repeatedDeliveries).toBeLessThanOrEqual(kills * 4);
+    // Issue 10: every paid Professional order granted 500 + 50 exactly once, and every ledger adds up.
+    expect(credits.violations).toEqual([]);
+    expect(credits.paidPackageOrders).toBeGreaterThan(0);
+    expect(credits.granted).toBe(credits.paidPackageOrders);
     passed = true;
   }, 15 * 60_000);
 });

@@ -1,4 +1,14 @@
-import type { AlertModel, Brand, Locale, PaymentFailedModel, ReceiptModel, RefundModel, SummaryModel } from '../../src/notifications/templates/email-models';
+import type {
+  AlertModel,
+  Brand,
+  CreditsLowBalanceModel,
+  CreditsRenewalFailedModel,
+  Locale,
+  PaymentFailedModel,
+  ReceiptModel,
+  RefundModel,
+  SummaryModel,
+} from '../../src/notifications/templates/email-models';
 
 /**
  * Realistic models of every message, for tests, screenshots and a future preview page. Fixed dates and ids,
@@ -73,6 +83,51 @@ export function sampleRefund(locale: Locale, overrides: Partial<RefundModel> = {
     refundId: 'ref_01JF40A2C5E8G1J4L7N0Q3S6U9',
     paymentMethod: VISA,
     refundedAt: new Date('2026-12-06T21:40:00Z'),
+    ...overrides,
+  };
+}
+
+/**
+ * 40 credits left: 30 of a Professional purchase (its purchased and bonus lots end the same day), 10 granted
+ * that never expire, and a used-up lot that would have expired first. Auto-renewal off.
+ */
+export function sampleCreditsLowBalance(locale: Locale, overrides: Partial<CreditsLowBalanceModel> = {}): CreditsLowBalanceModel {
+  return {
+    kind: 'credits_low_balance',
+    locale,
+    brand: SAMPLE_BRAND,
+    customerName: 'Ana Quispe',
+    balance: 40,
+    threshold: 50,
+    lots: [
+      { remaining: 20, expiresAt: new Date('2027-12-04T15:15:00Z') },
+      { remaining: 10, expiresAt: new Date('2027-12-04T20:00:00Z') },
+      { remaining: 0, expiresAt: new Date('2027-06-01T15:00:00Z') },
+      { remaining: 10, expiresAt: null },
+    ],
+    autoRenewal: null,
+    purchaseUrl: 'https://tienda.smartlite.pe/creditos',
+    ...overrides,
+  };
+}
+
+/** Four declined attempts to renew a Professional package; auto-renewal turned off. */
+export function sampleCreditsRenewalFailed(locale: Locale, overrides: Partial<CreditsRenewalFailedModel> = {}): CreditsRenewalFailedModel {
+  return {
+    kind: 'credits_renewal_failed',
+    locale,
+    brand: SAMPLE_BRAND,
+    customerName: 'Ana Quispe',
+    packageName: 'Professional',
+    amount: 19900,
+    currency: 'PEN',
+    orderId: 'ord_01JF3ZP4T8W2Y6A0C4E8G2J6M0',
+    card: VISA,
+    attempts: 4,
+    failure: { code: 'card_declined', declineCode: 'insufficient_funds' },
+    autoRenewalDisabled: true,
+    balance: 12,
+    failedAt: new Date('2026-12-04T15:15:00Z'),
     ...overrides,
   };
 }

@@ -4,7 +4,16 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailRenderer } from '../../src/notifications/email-renderer';
 import type { EmailModel } from '../../src/notifications/templates/email-models';
-import { sampleAlert, samplePaymentFailed, sampleReceipt, sampleRefund, SAMPLE_BRAND, sampleSummary } from '../support/email-samples';
+import {
+  sampleAlert,
+  sampleCreditsLowBalance,
+  sampleCreditsRenewalFailed,
+  samplePaymentFailed,
+  sampleReceipt,
+  sampleRefund,
+  SAMPLE_BRAND,
+  sampleSummary,
+} from '../support/email-samples';
 import { OUTPUT_DIR } from '../support/test-env';
 
 /**
@@ -161,6 +170,8 @@ describe.skipIf(!HAS_CHROMIUM)('e-mails in a real browser', () => {
   const others: [string, EmailModel][] = [
     ['payment-failed', samplePaymentFailed('es')],
     ['refund', sampleRefund('es')],
+    ['credits-low-balance', sampleCreditsLowBalance('es')],
+    ['credits-renewal-failed', sampleCreditsRenewalFailed('es')],
     ['alert', sampleAlert('es')],
     ['summary', sampleSummary('es')],
   ];
@@ -176,6 +187,17 @@ describe.skipIf(!HAS_CHROMIUM)('e-mails in a real browser', () => {
             const retry = page.getByRole('link', { name: 'Intentar de nuevo' });
             expect(await retry.isVisible()).toBe(true);
             expect(await retry.getAttribute('href')).toBe(samplePaymentFailed('es').retryUrl);
+          }
+          if (name === 'credits-low-balance') {
+            expect(await page.locator('.sp-amount').innerText()).toBe('40 créditos');
+            const buy = page.getByRole('link', { name: 'Comprar créditos' });
+            expect(await buy.isVisible()).toBe(true);
+            expect(await buy.getAttribute('href')).toBe(sampleCreditsLowBalance('es').purchaseUrl);
+          }
+          if (name === 'credits-renewal-failed') {
+            expect(await page.locator('.sp-amount').innerText()).toBe('S/ 199.00');
+            expect(await page.locator('.sp-disabled').isVisible()).toBe(true);
+            expect(await page.getByText('Tu saldo actual es de 12 créditos.', { exact: true }).isVisible()).toBe(true);
           }
           if (name === 'alert') {
             expect(await page.locator('.sp-severity').innerText()).toMatch(/alerta crítica · smartlite/i);

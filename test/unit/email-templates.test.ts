@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { EmailRenderer } from '../../src/notifications/email-renderer';
 import { SEVERITY_COLORS } from '../../src/notifications/templates/alert.mjml';
 import type { EmailModel, Locale } from '../../src/notifications/templates/email-models';
-import { sampleAlert, samplePaymentFailed, sampleReceipt, sampleRefund, SAMPLE_BRAND, sampleSummary } from '../support/email-samples';
+import { nextExpiry } from '../../src/notifications/templates/credits-low-balance.mjml';
+import {
+  sampleAlert,
+  sampleCreditsLowBalance,
+  sampleCreditsRenewalFailed,
+  samplePaymentFailed,
+  sampleReceipt,
+  sampleRefund,
+  SAMPLE_BRAND,
+  sampleSummary,
+} from '../support/email-samples';
 import { DECLINE_CODES, FAILURE_CODES, reasonFor, textFor } from '../../src/notifications/templates/email-text';
 import { contrastRatio, escapeHtml, mj, textColorOn } from '../../src/notifications/templates/mjml-markup';
 import { formatDate, formatDateTime, formatMoney, formatPointsDelta, formatShortDate, formatShortDateRange } from '../../src/notifications/templates/money-format';
@@ -28,7 +38,15 @@ function visibleText(html: string): string {
 }
 
 function allSamples(locale: Locale): EmailModel[] {
-  return [sampleReceipt(locale), samplePaymentFailed(locale), sampleRefund(locale), sampleAlert(locale), sampleSummary(locale)];
+  return [
+    sampleReceipt(locale),
+    samplePaymentFailed(locale),
+    sampleRefund(locale),
+    sampleCreditsLowBalance(locale),
+    sampleCreditsRenewalFailed(locale),
+    sampleAlert(locale),
+    sampleSummary(locale),
+  ];
 }
 
 describe('formatMoney', () => {
@@ -140,6 +158,13 @@ describe('every message in both languages', () => {
     [samplePaymentFailed('en'), "We couldn't process your payment of S/ 118.00"],
     [sampleRefund('es'), 'Te devolvimos S/ 50.00'],
     [sampleRefund('en'), 'We refunded S/ 50.00'],
+    [sampleCreditsLowBalance('es'), 'Te quedan 40 créditos'],
+    [sampleCreditsLowBalance('en'), 'You have 40 credits left'],
+    [sampleCreditsLowBalance('es', { balance: 1 }), 'Te queda 1 crédito'],
+    [sampleCreditsLowBalance('en', { balance: 0 }), 'You have no credits left'],
+    [sampleCreditsLowBalance('es', { balance: 1250 }), 'Te quedan 1,250 créditos'],
+    [sampleCreditsRenewalFailed('es'), 'No pudimos renovar tu paquete Professional'],
+    [sampleCreditsRenewalFailed('en'), "We couldn't renew your Professional package"],
     [sampleAlert('es'), '[Alerta] La tasa de éxito de pagos cayó a 61%'],
     [sampleAlert('en'), '[Alert] Payment success rate dropped to 61%'],
     [sampleSummary('es'), 'Resumen diario — SmartLite — 3 dic 2026'],
@@ -221,6 +246,122 @@ describe('payment failed', () => {
   });
 });
 
+describe('credits low balance', () => {
+  it('shows the balance, the threshold and the soonest expiry among lots with credits left, with a link to buy more', async () => {
+    const model = sampleCreditsLowBalance('es');
+    const { html, text } = await renderer.render(model);
+    const seen = visibleText(html);
+    for (const fact of ['Tu saldo de créditos está bajo', '40 créditos', 'bajó de 50 créditos', 'Aviso de saldo bajo', '30 créditos el 4 de diciembre de 2027', 'Para no quedarte sin créditos, compra un paquete.', 'Comprar créditos']) {
+      expect(seen).toContain(fact);
+    }
+    expect(html).toContain(`href="${model.purchaseUrl}"`);
+    expect(text).toMatch(/^Saldo actual: +40 créditos$/m);
+    expect(text).toMatch(/^Próximo vencimiento: +30 créditos el 4 de diciembre de 2027$/m);
+    expect(text).toContain(`Comprar créditos:\n${model.purchaseUrl}`);
+  });
+
+  it('promises the automatic purchase instead of a button when auto-renewal is on', async () => {
+    const visa = { type: 'card', brand: 'visa', last4: '1111' } as const;
+    const now = await renderer.render(sampleCreditsLowBalance('en', { autoRenewal: { packageName: 'Professional', threshold: 50, card: visa } }));
+    expect(visibleText(now.html)).toContain('Automatic renewal is on: we will buy the Professional package with your saved card (Visa •••• 1111).');
+    expect(visibleText(now.html)).not.toContain('Buy credits');
+    expect(now.html).not.toContain('tienda.smartlite.pe');
+    expect(now.text).not.toContain('Buy credits');
+    // The renewal has its own, lower threshold: it buys later, and the e-mail says when.
+    const later = await renderer.render(sampleCreditsLowBalance('es', { autoRenewal: { packageName: 'Basic', threshold: 20, card: null } }));
+    expect(visibleText(later.html)).toContain('cuando tu saldo baje de 20 créditos, compraremos el paquete Basic con tu tarjeta guardada.');
+  });
+
+  it('without a purchase link has no button and points to the brand instead', async () => {
+    const { html, text } = await renderer.render(sampleCreditsLowBalance('en', { purchaseUrl: null }));
+    expect(visibleText(html)).toContain('To avoid running out, buy a credit package at SmartPay.');
+    expect(visibleText(html)).not.toContain('Buy credits');
+    expect(html).not.toContain('tienda.smartlite.pe');
+    expect(text).not.toContain('Buy credits');
+  });
+
+  it('leaves the expiry out when no lot with credits expires', async () => {
+    const { html, text } = await renderer.render(sampleCreditsLowBalance('es', { lots: [{ remaining: 40, expiresAt: null }, { remaining: 0, expiresAt: new Date('2027-01-01T00:00:00Z') }] }));
+    expect(visibleText(html)).not.toContain('Próximo vencimiento');
+    expect(text).not.toContain('Próximo vencimiento');
+  });
+
+  it('counts the soonest expiry per day shown, in the customer time zone', () => {
+    const lots = [
+      { remaining: 5, expiresAt: new Date('2027-03-02T04:00:00Z') }, // 1 March, 23:00 in Lima
+      { remaining: 7, expiresAt: new Date('2027-03-02T06:00:00Z') }, // 2 March in Lima
+      { remaining: 9, expiresAt: new Date('2027-03-01T15:00:00Z') },
+    ];
+    expect(nextExpiry(lots, 'en', 'America/Lima')).toEqual({ date: 'March 1, 2027', credits: 14 });
+    expect(nextExpiry(lots, 'en', 'UTC')).toEqual({ date: 'March 1, 2027', credits: 9 });
+    expect(nextExpiry([], 'es', 'America/Lima')).toBeNull();
+  });
+
+  it('escapes the package name and the customer name', async () => {
+    const { html, text } = await renderer.render(sampleCreditsLowBalance('es', { customerName: XSS, autoRenewal: { packageName: XSS, threshold: 50, card: null } }));
+    expect(html).not.toContain('<script');
+    expect(html).toContain(XSS_ESCAPED);
+    expect(text).toContain(XSS);
+  });
+});
+
+describe('credits renewal failed', () => {
+  it('gives the package, the amount, the attempts, the reason, that renewal is off and the balance (es)', async () => {
+    const { html, text } = await renderer.render(sampleCreditsRenewalFailed('es'));
+    const seen = visibleText(html);
+    for (const fact of [
+      'La renovación automática no se completó',
+      'S/ 199.00',
+      'Intentamos 4 veces comprar el paquete Professional',
+      'Motivo: Fondos insuficientes',
+      'No se realizó ningún cargo',
+      'Desactivamos la renovación automática',
+      'Tu saldo actual es de 12 créditos.',
+      'Visa •••• 1111',
+      'ord_01JF3ZP4T8W2Y6A0C4E8G2J6M0',
+    ]) {
+      expect(seen).toContain(fact);
+    }
+    expect(text).toMatch(/^Monto de la renovación: +S\/ 199\.00$/m);
+    expect(text).toMatch(/^Motivo: +Fondos insuficientes$/m);
+    expect(text).toMatch(/^Intentos: +4$/m);
+  });
+
+  it('in dollars and English; masks a flagged card like the payment-failed notice', async () => {
+    const { subject, html, text } = await renderer.render(
+      sampleCreditsRenewalFailed('en', { amount: 5400, currency: 'USD', attempts: 2, failure: { code: 'card_declined', declineCode: 'stolen_card' } }),
+    );
+    expect(subject).toBe("We couldn't renew your Professional package");
+    const seen = visibleText(html);
+    expect(seen).toContain('US$ 54.00');
+    expect(seen).toContain('We tried twice to buy the Professional package');
+    expect(seen).toContain('Reason: Declined by the card issuer');
+    expect(seen).toContain('We have turned automatic renewal off');
+    expect(seen).toContain('Your current balance is 12 credits.');
+    expect(text).not.toMatch(/stolen/i);
+  });
+
+  it('says nothing it does not know: no reason without a failure, no promise after a gateway error', async () => {
+    const unknown = await renderer.render(sampleCreditsRenewalFailed('es', { failure: null, card: null }));
+    expect(visibleText(unknown.html)).not.toContain('Motivo');
+    expect(visibleText(unknown.html)).not.toContain('Medio de pago');
+    expect(visibleText(unknown.html)).toContain('Desactivamos la renovación automática');
+    const gateway = await renderer.render(sampleCreditsRenewalFailed('es', { failure: { code: 'gateway_error', declineCode: null } }));
+    expect(visibleText(gateway.html)).toContain('Error del procesador de pagos');
+    expect(gateway.text).not.toContain('No se realizó ningún cargo');
+    // SmartPay's own refusals: in words when they mean something to the customer, never as a bare code.
+    const removed = await renderer.render(sampleCreditsRenewalFailed('en', { failure: { code: 'resource_not_found', declineCode: null } }));
+    expect(visibleText(removed.html)).toContain('Reason: Your saved card is no longer on file');
+    expect(visibleText(removed.html)).toContain('You have not been charged.');
+    const internal = await renderer.render(sampleCreditsRenewalFailed('es', { failure: { code: 'order_not_payable', declineCode: null } }));
+    expect(visibleText(internal.html)).not.toContain('Motivo');
+    expect(internal.text).not.toContain('order_not_payable');
+    const stillOn = await renderer.render(sampleCreditsRenewalFailed('en', { autoRenewalDisabled: false, failure: null }));
+    expect(visibleText(stillOn.html)).not.toContain('turned automatic renewal off');
+    expect(stillOn.html).not.toContain('sp-disabled');
+  });
+});
+
 describe('refund, alert and summary', () => {
   it('refund says partial or full and how much of the order came back', async () => {
     const partial = await renderer.render(sampleRefund('es'));
@@ -279,6 +420,7 @@ describe('wording', () => {
     }
     expect(reasonFor('insufficient_funds', textFor('es'))).toBe('Fondos insuficientes');
     expect(reasonFor('weird_code', textFor('es'))).toBe('Otro motivo (weird_code)');
+    for (const locale of LOCALES) for (const reason of Object.values(textFor(locale).credits.renewalFailed.reasons)) expect(reason.length).toBeGreaterThan(5);
   });
 
   it('keeps the header text readable on any brand colour', async () => {

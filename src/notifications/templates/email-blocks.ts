@@ -1,7 +1,7 @@
 import { contrastRatio, hexColor, mj, type Interpolation, type Markup, safeUrl, textColorOn, tint } from './mjml-markup';
 
 /**
- * The building blocks every message is made of, so the five e-mails look like one family. Colours are
+ * The building blocks every message is made of, so the e-mails look like one family. Colours are
  * chosen for WCAG AA contrast on white (ink 15:1, muted 7.6:1); styles are inline because many mail
  * clients drop <style> blocks.
  */

@@ -86,6 +86,43 @@ export interface RefundModel extends ShownInTimeZone {
   refundedAt: Date;
 }
 
+/** A card saved for renewals; null when it was deleted meanwhile (the e-mail then says "your saved card"). */
+export type SavedCardView = PaymentMethodView | null;
+
+export interface CreditsLowBalanceModel extends ShownInTimeZone {
+  kind: 'credits_low_balance';
+  locale: Locale;
+  brand: Brand;
+  customerName: string | null;
+  balance: number /* credits */;
+  threshold: number /* credits */;
+  /** The lots that still hold credits when the balance crossed the threshold; `expiresAt` null never expires. */
+  lots: { remaining: number; expiresAt: Date | null }[];
+  /** Present when auto-renewal is on and not disabled: the package it buys, below which balance, with which card. */
+  autoRenewal: { packageName: string; threshold: number /* credits */; card: SavedCardView } | null;
+  /** https: URL where the customer can buy credits; the button is shown only when present. */
+  purchaseUrl: string | null;
+}
+
+export interface CreditsRenewalFailedModel extends ShownInTimeZone {
+  kind: 'credits_renewal_failed';
+  locale: Locale;
+  brand: Brand;
+  customerName: string | null;
+  packageName: string;
+  amount: number;
+  currency: Currency;
+  orderId: string | null;
+  card: SavedCardView;
+  attempts: number;
+  /** The last attempt's failure; null when the gateway gave no reason. */
+  failure: PaymentFailedModel['failure'] | null;
+  /** Whether SmartPay turned auto-renewal off after the failed attempts (it no longer retries). */
+  autoRenewalDisabled: boolean;
+  balance: number /* credits */;
+  failedAt: Date;
+}
+
 export interface AlertModel extends ShownInTimeZone {
   kind: 'alert';
   locale: Locale;
@@ -120,4 +157,4 @@ export interface SummaryModel {
   dashboardUrl: string | null;
 }
 
-export type EmailModel = ReceiptModel | PaymentFailedModel | RefundModel | AlertModel | SummaryModel;
+export type EmailModel = ReceiptModel | PaymentFailedModel | RefundModel | CreditsLowBalanceModel | CreditsRenewalFailedModel | AlertModel | SummaryModel;

@@ -1,4 +1,5 @@
 import type { Locale, PaymentMethodView } from './email-models';
+import { formatCount } from './money-format';
 
 /**
  * Every word the e-mails say, one dictionary per locale with the same keys (the `EmailText` type makes a
@@ -12,6 +13,9 @@ export const DECLINE_CODES = [
 export type DeclineCode = (typeof DECLINE_CODES)[number];
 export const FAILURE_CODES = ['card_declined', 'invalid_source', 'authentication_failed', 'gateway_unavailable', 'gateway_error'] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
+/** Why a renewal can fail before any card is charged (SmartPay's own error codes, not the gateway's). */
+export const RENEWAL_CODES = ['payment_method_unusable', 'resource_not_found', 'unknown_credit_package'] as const;
+export type RenewalCode = (typeof RENEWAL_CODES)[number];
 
 type Text = string;
 type Amount = string;
@@ -34,6 +38,21 @@ export interface EmailText {
   refund: {
     subject(amount: Amount): Text; preview(amount: Amount, method: Text): Text; heading: Text; amountLabel: Text; intro(brand: Text): Text; full: Text; partial: Text;
     kind: Text; orderAmount: Text; totalLabel: Text; refundedTotal(total: Amount, of: Amount): Text; timingCard: Text; timingOther: Text; why(brand: Text): Text;
+  };
+  credits: {
+    count(count: number, formatted: Text): Text;
+    attempts(count: number, formatted: Text): Text;
+    labels: { balance: Text; threshold: Text; nextExpiry: Text; package: Text; attempts: Text };
+    expiring(credits: Text, date: Text): Text;
+    lowBalance: {
+      subject(count: number, formatted: Text): Text; preview(threshold: Text): Text; heading: Text; intro(brand: Text, threshold: Text): Text;
+      renewsNow(pkg: Text, card: Text | null): Text; renewsBelow(pkg: Text, card: Text | null, threshold: Text): Text;
+      buyAdvice: Text; buyAdviceAt(brand: Text): Text; buyButton: Text; why(brand: Text): Text;
+    };
+    renewalFailed: {
+      subject(pkg: Text): Text; preview(balance: Text, disabled: boolean): Text; heading: Text; intro(brand: Text, pkg: Text, attempts: Text): Text; amountLabel: Text;
+      disabled: Text; balance(credits: Text): Text; advice(brand: Text): Text; why(brand: Text): Text; reasons: Record<RenewalCode, Text>;
+    };
   };
   alert: {
     subject(title: Text): Text; band(severity: 'critical' | 'warning', scope: Text): Text; wholeDeployment: Text; app: Text; rule: Text;
@@ -97,6 +116,41 @@ const es: EmailText = {
     timingCard: 'El abono puede tardar entre 5 y 15 días hábiles en aparecer en tu estado de cuenta, según tu banco.',
     timingOther: 'El abono puede tardar unos días hábiles en aparecer, según tu banco o billetera.',
     why: (brand) => `Recibes este correo porque se hizo una devolución de tu pago a ${brand}.`,
+  },
+  credits: {
+    count: (count, formatted) => `${formatted} ${count === 1 ? 'crédito' : 'créditos'}`,
+    attempts: (count, formatted) => (count === 1 ? 'una vez' : `${formatted} veces`),
+    labels: { balance: 'Saldo actual', threshold: 'Aviso de saldo bajo', nextExpiry: 'Próximo vencimiento', package: 'Paquete', attempts: 'Intentos' },
+    expiring: (credits, date) => `${credits} el ${date}`,
+    lowBalance: {
+      subject: (count, formatted) => (count === 0 ? 'Te quedaste sin créditos' : count === 1 ? 'Te queda 1 crédito' : `Te quedan ${formatted} créditos`),
+      preview: (threshold) => `Tu saldo bajó de ${threshold}.`,
+      heading: 'Tu saldo de créditos está bajo',
+      intro: (brand, threshold) => `Te avisamos porque tu saldo de créditos en ${brand} bajó de ${threshold}.`,
+      renewsNow: (pkg, card) => `Tienes activada la renovación automática: compraremos el paquete ${pkg} con tu tarjeta guardada${card === null ? '' : ` (${card})`}. No necesitas hacer nada.`,
+      renewsBelow: (pkg, card, threshold) =>
+        `Tienes activada la renovación automática: cuando tu saldo baje de ${threshold}, compraremos el paquete ${pkg} con tu tarjeta guardada${card === null ? '' : ` (${card})`}.`,
+      buyAdvice: 'Para no quedarte sin créditos, compra un paquete.',
+      buyAdviceAt: (brand) => `Para no quedarte sin créditos, compra un paquete en ${brand}.`,
+      buyButton: 'Comprar créditos',
+      why: (brand) => `Recibes este correo porque tienes créditos en ${brand}.`,
+    },
+    renewalFailed: {
+      subject: (pkg) => `No pudimos renovar tu paquete ${pkg}`,
+      preview: (balance, disabled) => `${disabled ? 'Desactivamos la renovación automática. ' : ''}Tu saldo: ${balance}.`,
+      heading: 'La renovación automática no se completó',
+      intro: (brand, pkg, attempts) => `Intentamos ${attempts} comprar el paquete ${pkg} de ${brand} con tu tarjeta guardada, pero el pago no se completó.`,
+      amountLabel: 'Monto de la renovación',
+      disabled: 'Desactivamos la renovación automática: no volveremos a intentar el cobro.',
+      balance: (credits) => `Tu saldo actual es de ${credits}.`,
+      advice: (brand) => `Para seguir usando tus créditos, compra un paquete o vuelve a activar la renovación automática con otra tarjeta desde ${brand}.`,
+      why: (brand) => `Recibes este correo porque activaste la renovación automática de créditos en ${brand}.`,
+      reasons: {
+        payment_method_unusable: 'Tu tarjeta guardada no se puede usar para este pago',
+        resource_not_found: 'Tu tarjeta guardada ya no está registrada',
+        unknown_credit_package: 'El paquete ya no está a la venta',
+      },
+    },
   },
   alert: {
     subject: (title) => `[Alerta] ${title}`,
@@ -204,6 +258,41 @@ const en: EmailText = {
     timingOther: 'It may take a few business days to appear, depending on your bank or wallet.',
     why: (brand) => `You are receiving this e-mail because a payment you made to ${brand} was refunded.`,
   },
+  credits: {
+    count: (count, formatted) => `${formatted} ${count === 1 ? 'credit' : 'credits'}`,
+    attempts: (count, formatted) => (count === 1 ? 'once' : count === 2 ? 'twice' : `${formatted} times`),
+    labels: { balance: 'Current balance', threshold: 'Low-balance alert', nextExpiry: 'Next expiry', package: 'Package', attempts: 'Attempts' },
+    expiring: (credits, date) => `${credits} on ${date}`,
+    lowBalance: {
+      subject: (count, formatted) => (count === 0 ? 'You have no credits left' : count === 1 ? 'You have 1 credit left' : `You have ${formatted} credits left`),
+      preview: (threshold) => `Your balance fell below ${threshold}.`,
+      heading: 'Your credit balance is low',
+      intro: (brand, threshold) => `We are letting you know because your credit balance at ${brand} fell below ${threshold}.`,
+      renewsNow: (pkg, card) => `Automatic renewal is on: we will buy the ${pkg} package with your saved card${card === null ? '' : ` (${card})`}. You don't need to do anything.`,
+      renewsBelow: (pkg, card, threshold) =>
+        `Automatic renewal is on: when your balance falls below ${threshold}, we will buy the ${pkg} package with your saved card${card === null ? '' : ` (${card})`}.`,
+      buyAdvice: 'To avoid running out, buy a credit package.',
+      buyAdviceAt: (brand) => `To avoid running out, buy a credit package at ${brand}.`,
+      buyButton: 'Buy credits',
+      why: (brand) => `You are receiving this e-mail because you have credits at ${brand}.`,
+    },
+    renewalFailed: {
+      subject: (pkg) => `We couldn't renew your ${pkg} package`,
+      preview: (balance, disabled) => `${disabled ? 'Automatic renewal is now off. ' : ''}Your balance: ${balance}.`,
+      heading: 'Your automatic renewal did not go through',
+      intro: (brand, pkg, attempts) => `We tried ${attempts} to buy the ${pkg} package from ${brand} with your saved card, but the payment did not go through.`,
+      amountLabel: 'Renewal amount',
+      disabled: 'We have turned automatic renewal off: we will not try to charge you again.',
+      balance: (credits) => `Your current balance is ${credits}.`,
+      advice: (brand) => `To keep using credits, buy a package or turn automatic renewal back on with another card at ${brand}.`,
+      why: (brand) => `You are receiving this e-mail because you turned on automatic credit renewal at ${brand}.`,
+      reasons: {
+        payment_method_unusable: 'Your saved card cannot be used for this payment',
+        resource_not_found: 'Your saved card is no longer on file',
+        unknown_credit_package: 'The package is no longer sold',
+      },
+    },
+  },
   alert: {
     subject: (title) => `[Alert] ${title}`,
     band: (severity, scope) => `${severity === 'critical' ? 'Critical alert' : 'Warning'} · ${scope}`,
@@ -283,6 +372,16 @@ export function describePaymentMethod(method: PaymentMethodView, text: EmailText
   if (method.type === 'other') return brand ?? text.otherMethod;
   const last4 = method.last4 !== null && /^\d{4}$/.test(method.last4) ? ` •••• ${method.last4}` : '';
   return `${brand ?? text.card}${last4}`;
+}
+
+/** `40 créditos`, `1 crédito`, `2,400 credits`. */
+export function describeCredits(count: number, text: EmailText): string {
+  return text.credits.count(count, formatCount(count));
+}
+
+/** Whether `reasonFor` has words for the code (a gateway decline or failure) rather than "other reason". */
+export function isPaymentReason(code: string): boolean {
+  return (DECLINE_CODES as readonly string[]).includes(code) || (FAILURE_CODES as readonly string[]).includes(code);
 }
 
 /** Human reason for a decline or failure code, for merchants (summaries) as much as for customers. */

@@ -15,6 +15,11 @@ const MASKED_FOR_CUSTOMERS = new Set(['lost_card', 'stolen_card', 'fraudulent'])
 /** Outcomes where the request certainly produced no charge; after a gateway error we cannot promise that. */
 const CERTAINLY_NOT_CHARGED = new Set(['card_declined', 'invalid_source', 'authentication_failed', 'gateway_unavailable']);
 
+/** Whether the customer can be told that nothing was charged (never after a gateway error: we do not know). */
+export function certainlyNotCharged(failure: PaymentFailedModel['failure']): boolean {
+  return CERTAINLY_NOT_CHARGED.has(failure.code);
+}
+
 export function customerReason(failure: PaymentFailedModel['failure'], text: EmailText): string {
   const code = failure.declineCode ?? failure.code;
   return reasonFor(MASKED_FOR_CUSTOMERS.has(code) ? 'generic_decline' : code, text);
@@ -27,7 +32,7 @@ export function paymentFailedEmail(m: PaymentFailedModel): EmailDraft {
   const method = describePaymentMethod(m.paymentMethod, t);
   const attemptedAt = formatDateTime(m.attemptedAt, m.locale, m.timeZone ?? DEFAULT_TIME_ZONE);
   const reason = customerReason(m.failure, t);
-  const noCharge = CERTAINLY_NOT_CHARGED.has(m.failure.code) ? t.failed.noCharge : null;
+  const noCharge = certainlyNotCharged(m.failure) ? t.failed.noCharge : null;
   const advice = m.retryUrl === null ? t.failed.noRetryAdvice(m.brand.name) : t.failed.retryAdvice;
   const subject = subjectLine(t.failed.subject(amount));
   const details = [

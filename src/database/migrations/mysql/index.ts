@@ -5,6 +5,7 @@ import { Migration20261128053036 } from './Migration20261128053036';
 import { Migration20261128053343 } from './Migration20261128053343';
 import { Migration20261128060422 } from './Migration20261128060422';
 import { Migration20261204055703_Notifications } from './Migration20261204055703_Notifications';
+import { Migration20261204084052_Credits } from './Migration20261204084052_Credits';
 
 /** MySQL/MariaDB migrations in order; written by `npm run migration:create`. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128053343', class: Migration20261128053343 },
   { name: 'Migration20261128060422', class: Migration20261128060422 },
   { name: 'Migration20261204055703_Notifications', class: Migration20261204055703_Notifications },
+  { name: 'Migration20261204084052_Credits', class: Migration20261204084052_Credits },
 ];
