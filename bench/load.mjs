@@ -6,6 +6,8 @@
 // (no coordinated omission). One payment is:
 //   smartpay / yardstick: POST /v1/orders, then POST /v1/orders/{id}/charges with a Culqi card token;
 //   baseline:            POST <culqi>/v2/charges with the token (what an app does without SmartPay).
+// A consumption phase (`workload: 'consume'`, the credits suite) sends POST /v1/customers/{id}/credits/consume
+// instead, one request per consumption, spread over a pool of customers (runConsumePhase).
 // Card tokens are single use and cost a gateway round trip, so they are made before the timed span
 // (`tokens: 'pool'`) or, for long runs, by a background feeder that keeps a few seconds' worth ready
 // (`tokens: 'stream'`; a payment that ever has to wait for a token is counted as `token_starved`).
@@ -346,6 +348,141 @@ async function runPhase(msg) {
   };
 }
 
+// ---------------------------------------------------------------- a consumption phase (credits)
+
+/**
+ * Open-loop credit consumption: request i is due at t0 + i/rate and is `POST /v1/customers/{c}/credits/consume
+ * {credits, reference}` for customer c = customers[i % customers.length], with a reference unique to the phase
+ * and the request. A 201 is a consumption; 409/422/404 are definite refusals (nothing debited); anything else
+ * (5xx, a network error, a request aborted at the drain deadline) may or may not have been committed, so its
+ * (customer, reference) is handed back as `unresolved`: the orchestrator sends it again (the reference makes
+ * that safe) to learn its outcome before the invariant check.
+ *
+ * msg: { workload: 'consume', target: { url, apiKey }, customers: [id], credits, referencePrefix, rate,
+ *        durationS, drainTimeoutS, windowS }
+ */
+async function runConsumePhase(msg) {
+  const { target, customers, rate, durationS } = msg;
+  const credits = msg.credits ?? 1;
+  const prefix = msg.referencePrefix ?? randomUUID();
+  const count = Math.max(1, Math.round(rate * durationS));
+  const interval = 1000 / rate;
+  const { origin } = split(target.url);
+  const auth = { authorization: `Bearer ${target.apiKey}` };
+
+  const latency = new Float64Array(count).fill(NaN);
+  const service = new Float64Array(count).fill(NaN);
+  const ok = new Uint8Array(count);
+  const answered = new Uint8Array(count);
+  const errors = {};
+  const okByCustomer = {};
+  let replayed = 0;
+  let completed = 0;
+  let maxLag = 0;
+  let closed = false;
+  let lastEnd = 0;
+
+  const abort = new AbortController();
+  const t0 = performance.now() + 20;
+  const startedAtEpoch = Date.now() + 20;
+  const due = (i) => t0 + i * interval;
+  const customerOf = (i) => customers[i % customers.length];
+  const referenceOf = (i) => `${prefix}-${i}`;
+
+  const consume = async (i) => {
+    try {
+      const { statusCode, headers, body } = await poolFor(origin).request({
+        path: `/v1/customers/${customerOf(i)}/credits/consume`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ credits, reference: referenceOf(i) }),
+        signal: abort.signal,
+      });
+      const text = await body.text();
+      if (statusCode === 201) return { ok: true, replayed: headers['idempotent-replayed'] === 'true' };
+      let json = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        // reported by status only
+      }
+      return { ok: false, key: errorKey('consume', { status: statusCode, json }), definite: statusCode >= 400 && statusCode < 500 };
+    } catch (err) {
+      return { ok: false, key: networkKey('consume', err), definite: false };
+    }
+  };
+
+  await new Promise((resolveAll) => {
+    const fire = (i) => {
+      const start = performance.now();
+      maxLag = Math.max(maxLag, start - due(i));
+      consume(i).then((res) => {
+        if (closed) return;
+        const end = performance.now();
+        lastEnd = Math.max(lastEnd, end);
+        completed++;
+        latency[i] = end - due(i);
+        service[i] = end - start;
+        if (res.ok) {
+          ok[i] = 1;
+          answered[i] = 1;
+          if (res.replayed) replayed++;
+          const c = customerOf(i);
+          okByCustomer[c] = (okByCustomer[c] ?? 0) + 1;
+        } else {
+          if (res.definite) answered[i] = 1;
+          errors[res.key] = (errors[res.key] ?? 0) + 1;
+        }
+        if (completed === count) resolveAll();
+      });
+    };
+    let next = 0;
+    const pump = () => {
+      const now = performance.now();
+      while (next < count && due(next) <= now) fire(next++);
+      if (next < count) setTimeout(pump, Math.max(0, due(next) - performance.now()));
+      else setTimeout(resolveAll, (msg.drainTimeoutS ?? 30) * 1000).unref();
+    };
+    setTimeout(pump, Math.max(0, t0 - performance.now()));
+  });
+  closed = true;
+  abort.abort();
+
+  const unfinished = count - completed;
+  if (unfinished > 0) errors.unfinished = unfinished;
+  const okLatencies = [];
+  const allLatencies = [];
+  const unresolved = [];
+  for (let i = 0; i < count; i++) {
+    if (!Number.isNaN(latency[i])) allLatencies.push(latency[i]);
+    if (ok[i]) okLatencies.push(latency[i]);
+    if (!answered[i]) unresolved.push([customerOf(i), referenceOf(i)]);
+  }
+  const okCount = okLatencies.length;
+  const wallS = (Math.max(lastEnd, due(count - 1)) - t0) / 1000;
+  return {
+    workload: 'consume',
+    rate,
+    durationS,
+    customers: customers.length,
+    offered: count,
+    completed,
+    ok: okCount,
+    errorCount: count - okCount,
+    errors,
+    replayed,
+    latency: summarise(okLatencies),
+    latencyAll: summarise(allLatencies),
+    serviceTime: summarise(Array.from(service).filter((x) => !Number.isNaN(x))),
+    startedAtEpoch,
+    schedulerLagMaxMs: Math.round(maxLag * 10) / 10,
+    wallS: Math.round(wallS * 100) / 100,
+    throughput: Math.round((okCount / Math.max(wallS, durationS)) * 10) / 10,
+    okByCustomer,
+    unresolved,
+  };
+}
+
 process.on('message', async (msg) => {
   if (msg?.cmd === 'exit') {
     await Promise.allSettled([...pools.values()].map((p) => p.destroy()));
@@ -353,7 +490,7 @@ process.on('message', async (msg) => {
   }
   if (msg?.cmd !== 'phase') return;
   try {
-    const result = await runPhase(msg);
+    const result = msg.workload === 'consume' ? await runConsumePhase(msg) : await runPhase(msg);
     process.send({ id: msg.id, result });
   } catch (err) {
     process.send({ id: msg.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

@@ -10,15 +10,22 @@
 //   node bench/run.mjs --soak 10m      constant load with gateway faults; p99 and RSS per 10 s; invariants
 //   node bench/run.mjs --smoke         ~15 s, SQLite only, tiny rates (CI): fails only if the pipeline breaks
 //   node bench/run.mjs --profile       SmartPay under 200/s with --cpu-prof (profile written outside the repo)
+//   node bench/run.mjs --credits       the credits suite alone, longer: consume at 100 and 400/s × 15 s over 50
+//                                      customers and one, capacity ladders (both), against SmartPay and
+//                                      bench/credits-yardstick.mjs; writes <date>-credits.json + latest-credits.md
+//   node bench/run.mjs --credits --compact   the default run's compact credits suite alone (written as -credits-partial)
+//   node bench/run.mjs --profile --credits   SmartPay profiled under consumptions instead of payments
+// The default run ends with a compact credits suite (≈ 2 min; --no-credits leaves it out).
 // Options: --db sqlite|mariadb|both, --rates 50,200, --duration 20, --step 5, --rate 50 (soak),
-//          --no-capacity, --targets yardstick,smartpay (which to run; the baseline always runs), --idempotency (send Idempotency-Key), --keep (keep the work directory), --out <dir>.
+//          --no-capacity, --targets yardstick,smartpay (which to run; the baseline always runs), --idempotency (send Idempotency-Key), --keep (keep the work directory), --out <dir>,
+//          --no-credits. With --credits, --rates/--duration/--step/--no-capacity/--targets apply to the credits suite.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir, cpus, totalmem, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoadGenerator } from './lib/load-client.mjs';
-import { MemorySampler, cpuMs, memory } from './lib/proc-stats.mjs';
+import { MemorySampler, cpuMs, memory, settle } from './lib/proc-stats.mjs';
 import { killAllSync } from './lib/procs.mjs';
 import {
   BENCH_DIR,
@@ -36,9 +43,10 @@ import {
 } from './lib/stack.mjs';
 import { createMysqlDatabase, dropMysqlDatabase, mysqlComCounters, mysqlUnavailableReason, smartpayCounts } from './lib/databases.mjs';
 import { checkInvariants, unresolvedCharges, unresolvedDetails } from './lib/invariants.mjs';
-import { matrixMarkdown, scaleOutMarkdown, soakMarkdown, invariantsMarkdown, latencyTable, errorSummary } from './lib/report.mjs';
+import { matrixMarkdown, scaleOutMarkdown, soakMarkdown, invariantsMarkdown, latencyTable, errorSummary, machineSection } from './lib/report.mjs';
 import { round } from './lib/stats.mjs';
 import { summariseProfile, profileMarkdown } from './profile-summary.mjs';
+import { creditsLatencyTable, creditsMarkdown, creditsPlan, creditsSmoke, prepareConsumeProfile, runCreditsSuite } from './lib/credits-suite.mjs';
 
 const ROOT = join(BENCH_DIR, '..');
 
@@ -57,6 +65,9 @@ function parseArgs(argv) {
     else if (a === '--smoke') args.smoke = true;
     else if (a === '--scale-out') args.scaleOut = true;
     else if (a === '--profile') args.profile = true;
+    else if (a === '--credits') args.credits = true;
+    else if (a === '--no-credits') args.noCredits = true;
+    else if (a === '--compact') args.compact = true;
     else if (a === '--soak') args.soakS = parseDurationS(argv[i + 1] && !argv[i + 1].startsWith('--') ? value() : '10m');
     else if (a === '--db') args.db = value();
     else if (a === '--rates') args.rates = value().split(',').map(Number);
@@ -131,6 +142,7 @@ function createContext(args) {
     workDir,
     dist: join(workDir, 'dist'),
     apiKey: `sk_test_${alnum(40)}`,
+    log,
     memory: new MemorySampler(500),
     mysqlDatabases: [],
     amount: 1000,
@@ -195,18 +207,6 @@ async function startTarget(ctx, sandbox, target, extraEnv = {}, nodeArgs = []) {
 function loadTarget(ctx, sandbox, target, instance) {
   if (target.kind === 'baseline') return { kind: 'baseline', url: sandbox.culqi.url, secretKey: sandbox.culqi.secretKey };
   return { kind: target.kind, url: instance.url, apiKey: instance.apiKey, idempotency: ctx.args.idempotency && target.kind === 'smartpay' };
-}
-
-/** Waits until the server stopped working (CPU below 10 % over 400 ms), at most `maxMs`. */
-async function settle(pid, maxMs = 15_000) {
-  if (!pid) return;
-  const deadline = Date.now() + maxMs;
-  while (Date.now() < deadline) {
-    const a = cpuMs(pid);
-    await sleep(400);
-    const b = cpuMs(pid);
-    if (a === null || b === null || b - a < 40) return;
-  }
 }
 
 // ---------------------------------------------------------------- one measured phase
@@ -398,6 +398,16 @@ async function runMatrix(ctx) {
       ? { sql: target.costPhase.sql, comPerPayment: target.costPhase.comPerPayment, gateway: target.costPhase.gateway, cpuMsPerPayment: target.costPhase.cpuMsPerPayment, rate: target.costPhase.rate }
       : undefined;
   }
+  // The consumption benchmark (issue 10), compact: the same sandbox and load generator, fresh databases.
+  let credits = null;
+  if (!ctx.args.noCredits) {
+    const kinds = ['yardstick', 'smartpay'].filter((k) => !ctx.args.targets || ctx.args.targets.includes(k));
+    const creditsStarted = Date.now();
+    credits = await runCreditsSuite(ctx, sandbox, { dbs, plan: creditsPlan('compact'), kinds, freshDatabase });
+    credits.durationS = Math.round((Date.now() - creditsStarted) / 1000);
+    log(`credits suite: ${credits.durationS} s`);
+    if (credits.targets.some((t) => !t.invariants.ok)) process.exitCode = 1;
+  }
   finishMachine(ctx, 'shared machine: other sessions were running tests at the same time, so absolute numbers are noisy');
   const run = {
     mode: full ? 'full' : 'default',
@@ -408,11 +418,12 @@ async function runMatrix(ctx) {
     targets,
     phases: phases.map(({ chargeIds, windows, ...p }) => p),
     sandboxMemory: ctx.memory.peak('sandbox'),
+    credits,
   };
-  const markdown = matrixMarkdown(run);
+  const markdown = credits ? `${matrixMarkdown(run)}\n${creditsMarkdown(credits)}` : matrixMarkdown(run);
   process.stdout.write(`\n${markdown}\n`);
   // A run narrowed by options is written as `-partial`, so it never replaces latest.md (the default run's table).
-  const partial = ctx.args.targets || ctx.args.rates || ctx.args.durationS || ctx.args.stepS || (ctx.args.db && ctx.args.db !== 'both') || ctx.args.capacity === false;
+  const partial = ctx.args.targets || ctx.args.rates || ctx.args.durationS || ctx.args.stepS || (ctx.args.db && ctx.args.db !== 'both') || ctx.args.capacity === false || ctx.args.noCredits;
   writeResults(ctx, full ? 'full' : partial ? 'partial' : '', run, markdown);
   return run;
 }
@@ -427,25 +438,57 @@ async function runSmoke(ctx) {
   ];
   const phases = [];
   let invariants = null;
+  let credits = null;
   for (const target of targets) {
     const instance = await startTarget(ctx, sandbox, target);
     const phase = await measuredPhase(ctx, sandbox, target, instance, { rate: 10, durationS: 2, collectIds: target.kind === 'smartpay', label: 'smoke' });
     phases.push(phase);
     if (target.kind === 'smartpay') invariants = await checkInvariants({ controlUrl: sandbox.control, databaseUrl: instance.databaseUrl, responses: phase.chargeIds });
+    // Credits: a few consumptions on the same SmartPay and on the credits yardstick, then the ledger check.
+    if (target.kind === 'smartpay' && !ctx.args.noCredits) credits = await creditsSmoke(ctx, instance, freshDatabase);
     if (instance) target.memory = await stopInstance(ctx, instance);
   }
-  const broken = phases.filter((p) => p.ok === 0).map((p) => p.target);
+  const broken = [...phases, ...(credits?.phases ?? [])].filter((p) => p.ok === 0).map((p) => `${p.target}${p.suite ? ` (${p.suite})` : ''}`);
+  const creditsLedger = credits ? credits.targets.map((t) => `${t.name}: ${t.invariants.ok ? 'balance = granted − 201 answers for every customer' : `**${t.invariants.violationCount} customers violate balance = granted − 201 answers**`}`).join('; ') : null;
   const markdown = [
     `## SmartPay benchmark smoke — ${ctx.startedAt}`,
     '',
     latencyTable(phases.map(({ chargeIds, windows, ...p }) => p)),
     '',
     invariantsMarkdown(invariants),
+    ...(credits ? ['', '### Credits: consumption', '', creditsLatencyTable(credits), '', `Ledger: ${creditsLedger}.`] : []),
   ].join('\n');
   process.stdout.write(`\n${markdown}\n`);
-  if (ctx.args.out) writeResults(ctx, 'smoke', { startedAt: ctx.startedAt, phases: phases.map(({ chargeIds, windows, ...p }) => p), invariants }, markdown);
-  if (broken.length) throw new Error(`no successful payment through: ${broken.join(', ')}`);
+  if (ctx.args.out) writeResults(ctx, 'smoke', { startedAt: ctx.startedAt, phases: phases.map(({ chargeIds, windows, ...p }) => p), invariants, credits }, markdown);
+  if (broken.length) throw new Error(`no successful payment or consumption through: ${broken.join(', ')}`);
   if (invariants && !invariants.ok) log('smoke: invariant violations reported above (not a pipeline failure)');
+  if (credits && credits.targets.some((t) => !t.invariants.ok)) log('smoke: credit ledger violations reported above (not a pipeline failure)');
+}
+
+/** `--credits`: the credits suite alone, with longer phases and capacity ladders over 50 customers and one. */
+async function runCredits(ctx) {
+  const mysqlReason = await mysqlUnavailableReason();
+  const dbs = databasesFor(ctx, mysqlReason);
+  // No gateway is involved in a consumption; SmartPay's configuration still names one, so the sandbox runs.
+  const sandbox = await startSandbox(ctx, { latencyMs: 50 });
+  ctx.load = new LoadGenerator(ctx);
+  const kinds = ['yardstick', 'smartpay'].filter((k) => !ctx.args.targets || ctx.args.targets.includes(k));
+  const plan = creditsPlan(ctx.args.compact ? 'compact' : 'full', ctx.args);
+  const suite = await runCreditsSuite(ctx, sandbox, { dbs, plan, kinds, freshDatabase });
+  finishMachine(ctx, 'shared machine: other sessions were running tests at the same time, so absolute numbers are noisy');
+  const run = {
+    mode: 'credits',
+    startedAt: ctx.startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: ctx.machine,
+    settings: { databases: dbs, mysqlUnavailable: mysqlReason, creditsGranted: 1_000_000 },
+    credits: suite,
+  };
+  const markdown = [`## SmartPay credits benchmark — ${ctx.startedAt}`, '', machineSection(ctx.machine), '', creditsMarkdown(suite)].join('\n');
+  process.stdout.write(`\n${markdown}\n`);
+  const partial = ctx.args.compact || ctx.args.targets || ctx.args.rates || ctx.args.durationS || ctx.args.stepS || (ctx.args.db && ctx.args.db !== 'both') || ctx.args.capacity === false;
+  writeResults(ctx, partial ? 'credits-partial' : 'credits', run, markdown);
+  if (suite.targets.some((t) => !t.invariants.ok)) process.exitCode = 1;
 }
 
 async function runScaleOut(ctx) {
@@ -664,18 +707,22 @@ async function runProfile(ctx) {
   const target = { name: `smartpay-${db}`, kind: 'smartpay', db };
   const spawnedAt = Date.now();
   const instance = await startTarget(ctx, sandbox, target, {}, ['--cpu-prof', '--cpu-prof-dir', profileDir]);
-  await warmup(ctx, sandbox, target, instance);
+  // --credits: consumptions (POST …/credits/consume over 50 customers) instead of payments.
+  const consumption = ctx.args.credits ? await prepareConsumeProfile(ctx, target, instance) : null;
+  if (!consumption) await warmup(ctx, sandbox, target, instance);
   // Start-up and warm-up are left out of the summary (the profile file keeps them).
   const skipMs = Date.now() - spawnedAt;
-  const phase = await measuredPhase(ctx, sandbox, target, instance, { rate, durationS, label: 'profile' });
+  const phase = consumption ? await consumption.measure({ rate, durationS }) : await measuredPhase(ctx, sandbox, target, instance, { rate, durationS, label: 'profile' });
   await stopInstance(ctx, instance);
   const file = execFileSync('ls', ['-t', profileDir], { encoding: 'utf8' }).split('\n').find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${profileDir}`);
   const summary = summariseProfile(join(profileDir, file), 25, skipMs);
   const markdown = [
-    `## SmartPay CPU profile — ${ctx.startedAt} (${db}, ${rate}/s × ${durationS} s, gateway 50 ms)`,
+    `## SmartPay CPU profile — ${ctx.startedAt} (${db}, ${rate}/s × ${durationS} s, ${consumption ? 'credit consumptions' : 'gateway 50 ms'})`,
     '',
-    `Profile: ${join(profileDir, file)} (summary skips the first ${skipMs} ms: start-up and warm-up). Paid ${phase.ok}/${phase.offered}, p50 ${phase.latency.p50} ms, p99 ${phase.latency.p99} ms, CPU ${phase.cpuMsPerPayment} ms per payment (with the profiler on).`,
+    consumption
+      ? `Profile: ${join(profileDir, file)} (summary skips the first ${skipMs} ms: start-up and warm-up). 201 ${phase.ok}/${phase.offered}, p50 ${phase.latency.p50} ms, p99 ${phase.latency.p99} ms, CPU ${phase.cpuMsPerConsume} ms per consumption (with the profiler on).`
+      : `Profile: ${join(profileDir, file)} (summary skips the first ${skipMs} ms: start-up and warm-up). Paid ${phase.ok}/${phase.offered}, p50 ${phase.latency.p50} ms, p99 ${phase.latency.p99} ms, CPU ${phase.cpuMsPerPayment} ms per payment (with the profiler on).`,
     '',
     profileMarkdown(summary),
   ].join('\n');
@@ -701,6 +748,7 @@ async function main() {
     else if (args.scaleOut) await runScaleOut(ctx);
     else if (args.soakS) await runSoak(ctx);
     else if (args.profile) await runProfile(ctx);
+    else if (args.credits) await runCredits(ctx);
     else await runMatrix(ctx);
   } catch (err) {
     failed = true;

@@ -2,6 +2,7 @@
 // processes, so process.cpuUsage() cannot see them.
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let ticksPerSecond = 100;
 try {
@@ -21,6 +22,18 @@ export function cpuMs(pid) {
     return ((utime + stime) * 1000) / ticksPerSecond;
   } catch {
     return null;
+  }
+}
+
+/** Waits until the process stopped working (CPU below 10 % over 400 ms), at most `maxMs`. */
+export async function settle(pid, maxMs = 15_000) {
+  if (!pid) return;
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const a = cpuMs(pid);
+    await sleep(400);
+    const b = cpuMs(pid);
+    if (a === null || b === null || b - a < 40) return;
   }
 }
 

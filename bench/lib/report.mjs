@@ -4,7 +4,7 @@ import { minus, round } from './stats.mjs';
 const fmt = (x) => (x === null || x === undefined ? '—' : typeof x === 'number' ? String(round(x)) : String(x));
 const signed = (x) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${round(x)}`);
 
-function table(header, rows) {
+export function table(header, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

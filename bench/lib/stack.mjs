@@ -154,6 +154,18 @@ export async function startYardstick(ctx, sandbox, { name, databaseUrl }) {
   return { name, child, url: `http://127.0.0.1:${port}`, databaseUrl, apiKey: ctx.apiKey };
 }
 
+/** bench/credits-yardstick.mjs: the plain-SQL reference for credit consumption (no gateway). */
+export async function startCreditsYardstick(ctx, { name, databaseUrl, groupCommit = false }) {
+  const child = startNode(name, [join(BENCH_DIR, 'credits-yardstick.mjs')], {
+    cwd: ctx.workDir,
+    logDir: ctx.workDir,
+    env: { YARDSTICK_DB: databaseUrl, YARDSTICK_API_KEY: ctx.apiKey, YARDSTICK_PORT: '0', YARDSTICK_GROUP_COMMIT: groupCommit ? '1' : '0' },
+  });
+  const { port } = await waitFor(child, 'credits yardstick port', jsonFromStdout(child), 20_000);
+  ctx.memory.watch(name, child.pid);
+  return { name, child, url: `http://127.0.0.1:${port}`, databaseUrl, apiKey: ctx.apiKey };
+}
+
 export async function yardstickStats(instance) {
   const res = await fetch(`${instance.url}/_stats`);
   return res.json();
