@@ -27,10 +27,10 @@
 //
 // Env: YARDSTICK_DB (sqlite:<path> | mysql://user@127.0.0.1:3306/<db>), YARDSTICK_API_KEY, YARDSTICK_PORT
 // (0 = any), YARDSTICK_GROUP_COMMIT (1 = SQLite group commit). Prints {"port":N} once listening.
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
+import { readJson, send, serve } from './lib/bare-server.mjs';
 
 const require = createRequire(import.meta.url);
 const env = process.env;
@@ -334,82 +334,48 @@ async function mariadbStore(url) {
   };
 }
 
-// ---------------------------------------------------------------- HTTP
-
-function send(res, status, body, headers = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-async function readJson(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return null;
-  }
-}
+// ---------------------------------------------------------------- HTTP (plumbing in lib/bare-server.mjs)
 
 const store = dbUrl.startsWith('sqlite:') ? sqliteStore(dbUrl.slice('sqlite:'.length)) : await mariadbStore(dbUrl);
 const CREDITS_PATH = /^\/v1\/customers\/([A-Za-z0-9_-]{1,40})\/credits(?:\/(consume|grants))?$/;
 const positive = (n) => Number.isInteger(n) && n > 0 && n <= 100_000_000;
 
-const server = createServer(async (req, res) => {
-  try {
-    if (req.method === 'GET' && req.url === '/_stats') return send(res, 200, stats);
-    if (req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, { code: 'invalid_api_key' });
-    if (req.method === 'POST' && req.url === '/v1/customers') {
-      const body = await readJson(req);
-      if (typeof body?.email !== 'string') return send(res, 400, { code: 'validation_error' });
-      const id = `cus_${randomUUID()}`;
-      await store.createCustomer(id, Date.now());
-      return send(res, 201, { id, object: 'customer', email: body.email });
-    }
-    const match = CREDITS_PATH.exec(req.url ?? '');
-    if (!match) return send(res, 404, { code: 'route_not_found' });
-    const [, customerId, action] = match;
-    if (req.method === 'GET' && !action) {
-      const balance = await store.balance(customerId);
-      return balance === null ? send(res, 404, { code: 'resource_not_found' }) : send(res, 200, { object: 'credit_balance', customer_id: customerId, balance });
-    }
-    if (req.method !== 'POST' || !action) return send(res, 404, { code: 'route_not_found' });
+serve(async (req, res) => {
+  if (req.method === 'GET' && req.url === '/_stats') return send(res, 200, stats);
+  if (req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, { code: 'invalid_api_key' });
+  if (req.method === 'POST' && req.url === '/v1/customers') {
     const body = await readJson(req);
-    if (action === 'grants') {
-      if (!positive(body?.credits) || typeof body.reason !== 'string' || !body.reason) return send(res, 400, { code: 'validation_error' });
-      const out = await store.grant(customerId, body.credits, body.reason, Date.now());
-      return out.error ? send(res, out.error, { code: 'resource_not_found' }) : send(res, 201, entry(out.row));
-    }
-    if (!positive(body?.credits) || typeof body.reference !== 'string' || !body.reference || body.reference.length > 191) return send(res, 400, { code: 'validation_error' });
-    const out = await store.consume(customerId, body.credits, body.reference, Date.now());
-    if (out.replay) {
-      stats.replayed += 1;
-      if (out.replay.type !== 'consume' || -Number(out.replay.credits) !== body.credits) return send(res, 422, { code: 'credit_reference_reused' });
-      return send(res, 201, entry(out.replay), { 'idempotent-replayed': 'true' });
-    }
-    if (out.error === 409) {
-      stats.insufficient += 1;
-      return send(res, 409, { code: 'insufficient_credits' });
-    }
-    if (out.error) return send(res, out.error, { code: 'resource_not_found' });
-    stats.consumed += 1;
-    return send(res, 201, entry(out.row));
-  } catch (err) {
-    console.error(err);
-    if (!res.headersSent) send(res, 500, { code: 'internal_error' });
+    if (typeof body?.email !== 'string') return send(res, 400, { code: 'validation_error' });
+    const id = `cus_${randomUUID()}`;
+    await store.createCustomer(id, Date.now());
+    return send(res, 201, { id, object: 'customer', email: body.email });
   }
-});
-server.keepAliveTimeout = 5_000;
-
-server.listen(Number(env.YARDSTICK_PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
-});
-
-const stop = () => {
-  server.close();
-  server.closeAllConnections();
-  store.close().finally(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+  const match = CREDITS_PATH.exec(req.url ?? '');
+  if (!match) return send(res, 404, { code: 'route_not_found' });
+  const [, customerId, action] = match;
+  if (req.method === 'GET' && !action) {
+    const balance = await store.balance(customerId);
+    return balance === null ? send(res, 404, { code: 'resource_not_found' }) : send(res, 200, { object: 'credit_balance', customer_id: customerId, balance });
+  }
+  if (req.method !== 'POST' || !action) return send(res, 404, { code: 'route_not_found' });
+  const body = await readJson(req);
+  if (action === 'grants') {
+    if (!positive(body?.credits) || typeof body.reason !== 'string' || !body.reason) return send(res, 400, { code: 'validation_error' });
+    const out = await store.grant(customerId, body.credits, body.reason, Date.now());
+    return out.error ? send(res, out.error, { code: 'resource_not_found' }) : send(res, 201, entry(out.row));
+  }
+  if (!positive(body?.credits) || typeof body.reference !== 'string' || !body.reference || body.reference.length > 191) return send(res, 400, { code: 'validation_error' });
+  const out = await store.consume(customerId, body.credits, body.reference, Date.now());
+  if (out.replay) {
+    stats.replayed += 1;
+    if (out.replay.type !== 'consume' || -Number(out.replay.credits) !== body.credits) return send(res, 422, { code: 'credit_reference_reused' });
+    return send(res, 201, entry(out.replay), { 'idempotent-replayed': 'true' });
+  }
+  if (out.error === 409) {
+    stats.insufficient += 1;
+    return send(res, 409, { code: 'insufficient_credits' });
+  }
+  if (out.error) return send(res, out.error, { code: 'resource_not_found' });
+  stats.consumed += 1;
+  return send(res, 201, entry(out.row));
+}, { port: Number(env.YARDSTICK_PORT ?? 0), store });

@@ -293,14 +293,7 @@ async function runPhase(msg) {
         if (completed === count) resolveAll();
       });
     };
-    let next = 0;
-    const pump = () => {
-      const now = performance.now();
-      while (next < count && due(next) <= now) fire(next++);
-      if (next < count) setTimeout(pump, Math.max(0, due(next) - performance.now()));
-      else setTimeout(resolveAll, (msg.drainTimeoutS ?? 30) * 1000).unref();
-    };
-    setTimeout(pump, Math.max(0, t0 - performance.now()));
+    pumpOpenLoop(count, t0, due, fire, () => setTimeout(resolveAll, (msg.drainTimeoutS ?? 30) * 1000).unref());
   });
   await finished;
   closed = true;
@@ -436,14 +429,7 @@ async function runConsumePhase(msg) {
         if (completed === count) resolveAll();
       });
     };
-    let next = 0;
-    const pump = () => {
-      const now = performance.now();
-      while (next < count && due(next) <= now) fire(next++);
-      if (next < count) setTimeout(pump, Math.max(0, due(next) - performance.now()));
-      else setTimeout(resolveAll, (msg.drainTimeoutS ?? 30) * 1000).unref();
-    };
-    setTimeout(pump, Math.max(0, t0 - performance.now()));
+    pumpOpenLoop(count, t0, due, fire, () => setTimeout(resolveAll, (msg.drainTimeoutS ?? 30) * 1000).unref());
   });
   closed = true;
   abort.abort();
@@ -499,3 +485,18 @@ process.on('message', async (msg) => {
 
 // The orchestrator went away (crash, kill): nothing left to do.
 process.on('disconnect', () => process.exit(0));
+
+/**
+ * Open loop: request i is sent at its due time whatever happened to the earlier ones (no coordinated
+ * omission); `afterLast` runs once the last one is sent (the drain bound).
+ */
+function pumpOpenLoop(count, t0, due, fire, afterLast) {
+  let next = 0;
+  const pump = () => {
+    const now = performance.now();
+    while (next < count && due(next) <= now) fire(next++);
+    if (next < count) setTimeout(pump, Math.max(0, due(next) - performance.now()));
+    else afterLast();
+  };
+  setTimeout(pump, Math.max(0, t0 - performance.now()));
+}

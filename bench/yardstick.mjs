@@ -10,9 +10,9 @@
 //
 // Env: YARDSTICK_DB (sqlite:<path> | mysql://user@127.0.0.1:3306/<db>), YARDSTICK_API_KEY, CULQI_API_URL,
 // CULQI_SECRET_KEY, YARDSTICK_PORT (0 = any). Prints {"port":N} once listening. GET /_stats → counters.
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { readJson, send, serve } from './lib/bare-server.mjs';
 
 const require = createRequire(import.meta.url);
 const env = process.env;
@@ -158,23 +158,7 @@ async function mysqlStore(url) {
   };
 }
 
-// ---------------------------------------------------------------- HTTP
-
-function send(res, status, body) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function readJson(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return null;
-  }
-}
+// ---------------------------------------------------------------- HTTP (plumbing in lib/bare-server.mjs)
 
 async function chargeAtGateway(chargeId, amount, currency, email, token) {
   try {
@@ -196,52 +180,34 @@ async function chargeAtGateway(chargeId, amount, currency, email, token) {
 const store = dbUrl.startsWith('sqlite:') ? sqliteStore(dbUrl.slice('sqlite:'.length)) : await mysqlStore(dbUrl);
 const CHARGE_PATH = /^\/v1\/orders\/([A-Za-z0-9_-]{1,64})\/charges$/;
 
-const server = createServer(async (req, res) => {
-  try {
-    if (req.method === 'GET' && req.url === '/_stats') return send(res, 200, stats);
-    if (req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, { code: 'invalid_api_key' });
-    if (req.method === 'POST' && req.url === '/v1/orders') {
-      const body = await readJson(req);
-      if (!body || !Number.isInteger(body.amount) || body.amount <= 0 || !['PEN', 'USD'].includes(body.currency)) return send(res, 400, { code: 'validation_error' });
-      const now = Date.now();
-      const id = `ord_${randomUUID()}`;
-      await store.createOrder(id, body.amount, body.currency, now);
-      stats.orders += 1;
-      return send(res, 201, { id, object: 'order', status: 'pending', amount: body.amount, currency: body.currency, created_at: new Date(now).toISOString() });
-    }
-    const match = req.method === 'POST' ? CHARGE_PATH.exec(req.url ?? '') : null;
-    if (match) {
-      const body = await readJson(req);
-      const token = body?.source?.token;
-      if (typeof token !== 'string' || typeof body.email !== 'string') return send(res, 400, { code: 'validation_error' });
-      const orderId = match[1];
-      const chargeId = `ch_${randomUUID()}`;
-      const started = await store.beginCharge(chargeId, orderId, body.email, Date.now());
-      if (started.error) return send(res, started.error, { code: started.error === 404 ? 'resource_not_found' : 'order_processing' });
-      const { amount, currency } = started.order;
-      const outcome = await chargeAtGateway(chargeId, amount, currency, body.email, token);
-      const now = Date.now();
-      const event = { type: outcome.status === 'succeeded' ? 'order.paid' : 'charge.failed', order_id: orderId, charge_id: chargeId, amount, currency };
-      await store.finishCharge(chargeId, orderId, outcome.status, outcome.gatewayChargeId, event, now);
-      stats.charges += 1;
-      return send(res, 201, { id: chargeId, object: 'charge', order_id: orderId, status: outcome.status, amount, currency, gateway: 'culqi', gateway_charge_id: outcome.gatewayChargeId });
-    }
-    return send(res, 404, { code: 'route_not_found' });
-  } catch (err) {
-    console.error(err);
-    if (!res.headersSent) send(res, 500, { code: 'internal_error' });
+serve(async (req, res) => {
+  if (req.method === 'GET' && req.url === '/_stats') return send(res, 200, stats);
+  if (req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, { code: 'invalid_api_key' });
+  if (req.method === 'POST' && req.url === '/v1/orders') {
+    const body = await readJson(req);
+    if (!body || !Number.isInteger(body.amount) || body.amount <= 0 || !['PEN', 'USD'].includes(body.currency)) return send(res, 400, { code: 'validation_error' });
+    const now = Date.now();
+    const id = `ord_${randomUUID()}`;
+    await store.createOrder(id, body.amount, body.currency, now);
+    stats.orders += 1;
+    return send(res, 201, { id, object: 'order', status: 'pending', amount: body.amount, currency: body.currency, created_at: new Date(now).toISOString() });
   }
-});
-server.keepAliveTimeout = 5_000;
-
-server.listen(Number(env.YARDSTICK_PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
-});
-
-const stop = () => {
-  server.close();
-  server.closeAllConnections();
-  store.close().finally(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+  const match = req.method === 'POST' ? CHARGE_PATH.exec(req.url ?? '') : null;
+  if (match) {
+    const body = await readJson(req);
+    const token = body?.source?.token;
+    if (typeof token !== 'string' || typeof body.email !== 'string') return send(res, 400, { code: 'validation_error' });
+    const orderId = match[1];
+    const chargeId = `ch_${randomUUID()}`;
+    const started = await store.beginCharge(chargeId, orderId, body.email, Date.now());
+    if (started.error) return send(res, started.error, { code: started.error === 404 ? 'resource_not_found' : 'order_processing' });
+    const { amount, currency } = started.order;
+    const outcome = await chargeAtGateway(chargeId, amount, currency, body.email, token);
+    const now = Date.now();
+    const event = { type: outcome.status === 'succeeded' ? 'order.paid' : 'charge.failed', order_id: orderId, charge_id: chargeId, amount, currency };
+    await store.finishCharge(chargeId, orderId, outcome.status, outcome.gatewayChargeId, event, now);
+    stats.charges += 1;
+    return send(res, 201, { id: chargeId, object: 'charge', order_id: orderId, status: outcome.status, amount, currency, gateway: 'culqi', gateway_charge_id: outcome.gatewayChargeId });
+  }
+  return send(res, 404, { code: 'route_not_found' });
+}, { port: Number(env.YARDSTICK_PORT ?? 0), store });
