@@ -25,9 +25,7 @@ export const RENEW_CREDITS_JOB = 'credits.renew';
  * transactions always move together.
  */
 export class LedgerTx {
-  /** The balance when the transaction began (crossings compare against it). */
-  readonly startBalance: number;
-  /** Lowest balance reached by a decrease in this transaction (a consume that also expired lots). */
+  /** Whether an entry took credits away (consumption, expiry): only a decrease can be a crossing. */
   private decreased = false;
   readonly appended: CreditTransaction[] = [];
 
@@ -35,9 +33,7 @@ export class LedgerTx {
     readonly tx: SqlSession,
     readonly account: CreditAccount,
     readonly now: Date,
-  ) {
-    this.startBalance = account.balance;
-  }
+  ) {}
 
   markDecrease(): void {
     this.decreased = true;
@@ -99,7 +95,7 @@ export class CreditLedger {
    * (grants); without it a customer with no account gets `null` (nothing to consume). Saves the account
    * and records the threshold crossings before the transaction commits.
    */
-  async write<T>(appId: string, customerId: string, work: (l: LedgerTx) => Promise<T>, options: { create?: boolean } = {}): Promise<T | null> {
+  async write<T>(appId: string, customerId: string, work: (l: LedgerTx) => T | Promise<T>, options: { create?: boolean } = {}): Promise<T | null> {
     // The account is created in its own statement, never inside the locking transaction: on MariaDB/MySQL
     // concurrent INSERT IGNOREs of one new row leave shared locks that the FOR UPDATE then deadlocks on.
     if (options.create) await this.createAccount(this.sql, appId, customerId, this.clock.now());
@@ -119,16 +115,15 @@ export class CreditLedger {
    * the credits together): the same lock and the same saving, committed or rolled back with the caller's
    * other writes. Lock order: whatever the caller locked first (the order row), then the account.
    */
-  async writeOn<T>(tx: SqlSession, appId: string, customerId: string, work: (l: LedgerTx) => Promise<T>, options: { create?: boolean } = {}): Promise<T | null> {
+  async writeOn<T>(tx: SqlSession, appId: string, customerId: string, work: (l: LedgerTx) => T | Promise<T>, options: { create?: boolean } = {}): Promise<T | null> {
     return this.locked(tx, appId, customerId, work, options);
   }
 
-  private async locked<T>(tx: SqlSession, appId: string, customerId: string, work: (l: LedgerTx) => Promise<T>, options: { create?: boolean }): Promise<T | null> {
+  private async locked<T>(tx: SqlSession, appId: string, customerId: string, work: (l: LedgerTx) => T | Promise<T>, options: { create?: boolean }): Promise<T | null> {
     const now = this.clock.now();
     if (options.create) await this.createAccount(tx, appId, customerId, now);
-    const [account] = await this.rows.select(tx, CreditAccount, `customer_id = ?${this.forUpdate}`, [customerId]);
+    const account = await this.readAccount(tx, customerId, { lock: true });
     if (!account || account.appId !== appId) return null;
-    normaliseAccount(account);
     const ledger = new LedgerTx(tx, account, now);
     const result = await work(ledger);
     await this.afterChanges(ledger);
@@ -255,8 +250,19 @@ export class CreditLedger {
     return row ?? null;
   }
 
-  lowBalanceThreshold(account: CreditAccount): number {
-    return account.lowBalanceThreshold ?? this.config.credits.lowBalanceThreshold;
+  /** The customer's account row (null: none yet); `lock` takes the row lock every ledger write starts with. */
+  async readAccount(session: SqlSession, customerId: string, options: { lock?: boolean } = {}): Promise<CreditAccount | null> {
+    const [account] = await this.rows.select(session, CreditAccount, `customer_id = ?${options.lock ? this.forUpdate : ''}`, [customerId]);
+    if (!account) return null;
+    // SQLite and MySQL hand booleans back as 0/1.
+    account.lowBalanceNotified = Boolean(account.lowBalanceNotified);
+    account.renewalEnabled = Boolean(account.renewalEnabled);
+    return account;
+  }
+
+  /** The customer's own threshold, else the deployment's default (also for a customer without an account). */
+  lowBalanceThreshold(account: CreditAccount | null): number {
+    return account?.lowBalanceThreshold ?? this.config.credits.lowBalanceThreshold;
   }
 
   /**
@@ -348,12 +354,6 @@ export class CreditLedger {
     };
     await this.rows.insertIgnore(tx, CreditAccount, [row]);
   }
-}
-
-/** SQLite and MySQL hand booleans back as 0/1. */
-function normaliseAccount(a: CreditAccount): void {
-  a.lowBalanceNotified = Boolean(a.lowBalanceNotified);
-  a.renewalEnabled = Boolean(a.renewalEnabled);
 }
 
 const KIND_RANK: Record<LotKind, number> = { bonus: 0, granted: 1, renewal: 2, purchased: 2 };

@@ -11,7 +11,6 @@ import { ApiError } from '../common/errors/api-error';
 import { type IdempotencyScope, scopedId } from '../common/idempotency/idempotency-scope';
 import type { Currency } from '../common/money';
 import { AppConfig } from '../config/app-config';
-import { EntityRows } from '../database/entity-rows';
 import { EventRecorder } from '../events/event-recorder';
 import { type JobContext, JobQueue, RetryAt } from '../jobs/job-queue';
 import type { Order } from '../orders/order.entity';
@@ -67,7 +66,6 @@ export class CreditRenewalJob {
 
   constructor(
     private readonly ledger: CreditLedger,
-    private readonly rows: EntityRows,
     private readonly events: EventRecorder,
     private readonly jobs: JobQueue,
     private readonly catalog: CreditPackageCatalog,
@@ -96,7 +94,7 @@ export class CreditRenewalJob {
 
   async run(payload: Record<string, unknown>, ctx: JobContext): Promise<void> {
     const run = parsePayload(payload);
-    const account = await this.readAccount(run.customerId);
+    const account = await this.ledger.readAccount(this.ledger.reader, run.customerId);
     if (!account) return;
     const state = stateOf(account, run);
     if (state === 'stale') return;
@@ -313,14 +311,6 @@ export class CreditRenewalJob {
     await this.jobs.enqueueIn(this.ledger.reader, RENEW_CREDITS_JOB, payload, { runAt: at, dedupeKey: `${attemptKey(run.customerId, run.renewalKey, run.attempt)}:after:${ctx.jobId}`, appId: account.appId });
   }
 
-  private async readAccount(customerId: string): Promise<CreditAccount | null> {
-    const [account] = await this.rows.select(this.ledger.reader, CreditAccount, 'customer_id = ?', [customerId]);
-    if (!account) return null;
-    // SQLite and MySQL hand booleans back as 0/1.
-    account.renewalEnabled = Boolean(account.renewalEnabled);
-    account.lowBalanceNotified = Boolean(account.lowBalanceNotified);
-    return account;
-  }
 }
 
 /** Whether this run still speaks for the account's renewal: `stale` when it is another (or no) renewal, or another attempt. */

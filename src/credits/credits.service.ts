@@ -9,7 +9,6 @@ import { EntityRows } from '../database/entity-rows';
 import { SqlRunner } from '../database/sql-runner';
 import { EventRecorder } from '../events/event-recorder';
 import { PaymentMethod } from '../payment-methods/payment-method.entity';
-import { CreditAccount } from './credit-account.entity';
 import { CreditLedger } from './credit-ledger';
 import { CreditPackageCatalog } from './credit-packages';
 import { balanceSnapshot, lotSnapshot, transactionSnapshot, type CreditTransactionObject } from './credit-snapshots';
@@ -38,16 +37,11 @@ export class CreditsService {
     await this.requireCustomer(caller, customerId);
     // Account and lots from one snapshot (one transaction), so a grant committing in between cannot show
     // the new lots with the old renewal state.
-    const { account, lots } = await this.sql.transaction(async (tx) => {
-      const [row] = await this.rows.select(tx, CreditAccount, 'customer_id = ?', [customerId]);
-      return { account: row, lots: await this.ledger.openLots(tx, customerId) };
-    });
-    if (account) {
-      account.renewalEnabled = Boolean(account.renewalEnabled);
-      account.lowBalanceNotified = Boolean(account.lowBalanceNotified);
-    }
-    const threshold = account ? this.ledger.lowBalanceThreshold(account) : this.ledger.lowBalanceThreshold({ lowBalanceThreshold: null } as CreditAccount);
-    return balanceSnapshot(account ?? null, lots, threshold, this.clock.now(), customerId);
+    const { account, lots } = await this.sql.transaction(async (tx) => ({
+      account: await this.ledger.readAccount(tx, customerId),
+      lots: await this.ledger.openLots(tx, customerId),
+    }));
+    return balanceSnapshot(account, lots, this.ledger.lowBalanceThreshold(account), this.clock.now(), customerId);
   }
 
   /**
@@ -165,7 +159,7 @@ export class CreditsService {
     await this.ledger.write(
       caller.appId,
       customerId,
-      async (l) => {
+      (l) => {
         const a = l.account;
         a.renewalEnabled = input.enabled;
         if (input.enabled) {
@@ -180,7 +174,6 @@ export class CreditsService {
             a.renewalLastFailure = null;
           }
         }
-        await Promise.resolve();
       },
       { create: true },
     );
@@ -192,12 +185,9 @@ export class CreditsService {
     await this.ledger.write(
       caller.appId,
       customerId,
-      async (l) => {
-        if (input.low_balance_threshold !== undefined) {
-          l.account.lowBalanceThreshold = input.low_balance_threshold;
-          l.account.lowBalanceNotified = l.account.balance < this.ledger.lowBalanceThreshold(l.account) && l.account.lowBalanceNotified;
-        }
-        await Promise.resolve();
+      (l) => {
+        // A balance at or above the new threshold re-arms the notice when the ledger saves the account.
+        if (input.low_balance_threshold !== undefined) l.account.lowBalanceThreshold = input.low_balance_threshold;
       },
       { create: true },
     );
