@@ -21,7 +21,7 @@ interface SqliteDatabase {
 
 /** mariadb's callback API and mysql2's share this shape. */
 interface MysqlConnection {
-  query(sql: string, callback: (err: Error | null, result: unknown) => void): void;
+  query(sql: string, values: unknown[], callback: (err: Error | null, result: unknown) => void): void;
 }
 
 /**
@@ -141,11 +141,11 @@ export class SqlRunner implements SqlSession {
   }
 
   private mysqlQuery(conn: MysqlConnection, sql: string, params: readonly SqlValue[]): Promise<unknown> {
-    // Values are inlined by MikroORM's own formatter (UTC timestamps, its escaping), exactly as the
-    // ORM sends its statements, so rows written either way are identical.
-    const text = params.length === 0 ? sql : this.platform.formatQuery(sql, driverValues(params, false));
+    // The connector inlines the values itself (both connectors escape like MikroORM's formatter, and MikroORM opens
+    // the connections with `timezone: 'Z'`, so timestamps are written in UTC either way; sql-runner.test.ts reads
+    // rows written both ways back identical). Its formatter costs a fraction of the ORM's per statement.
     return new Promise((resolve, reject) => {
-      conn.query(text, (err, result) => (err ? reject(this.convert(err)) : resolve(result)));
+      conn.query(sql, driverValues(params, false), (err, result) => (err ? reject(this.convert(err)) : resolve(result)));
     });
   }
 
