@@ -4,6 +4,7 @@ import { asRecord } from './json-input';
 import { controlMessageJson, recipientsOf } from './postmark/postmark-outbound';
 import { registerPushControlRoutes } from './push/push-control-routes';
 import { SANDBOX_SIMULATORS, type Sandbox, type SandboxSimulatorName } from './sandbox';
+import { registerSunatControlRoutes } from './sunat/sunat-control-routes';
 
 function gatewayOf(req: Request, res: Response): SandboxSimulatorName | null {
   const gateway = String(req.params.gateway ?? '');
@@ -181,6 +182,7 @@ export function createSandboxControlRouter(sandbox: Sandbox): Router {
   });
 
   registerPushControlRoutes(router, sandbox.push);
+  registerSunatControlRoutes(router, sandbox.sunat);
 
   router.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'unknown sandbox control endpoint' });

@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox`: the gateway, Postmark and Web Push simulators as a standalone process (benchmarks, crash tests, several SmartPay
+ * `npm run sandbox`: the gateway, Postmark, Web Push and SUNAT simulators as a standalone process (benchmarks, crash tests, several SmartPay
  * instances sharing one "gateway"). Prints the GET /v1/sandbox description as JSON on stdout and runs until
  * SIGTERM/SIGINT. Settings (all optional): SANDBOX_HOST, SANDBOX_CONTROL_PORT (4010), SANDBOX_CULQI_PORT,
  * SANDBOX_MERCADOPAGO_PORT, SANDBOX_CULQI_PUBLIC_KEY, SANDBOX_CULQI_SECRET_KEY, SANDBOX_MERCADOPAGO_PUBLIC_KEY,
@@ -7,7 +7,9 @@
  * SANDBOX_CULQI_WEBHOOK_URL, SANDBOX_CULQI_WEBHOOK_USER, SANDBOX_CULQI_WEBHOOK_PASSWORD, SANDBOX_POSTMARK_PORT,
  * SANDBOX_POSTMARK_SERVER_TOKEN (default pm-sandbox-<uuid>), SANDBOX_POSTMARK_WEBHOOK_URL (Delivery, Bounce and
  * SpamComplaint webhooks), SANDBOX_POSTMARK_WEBHOOK_USER, SANDBOX_POSTMARK_WEBHOOK_PASSWORD (their Basic auth),
- * SANDBOX_PUSH_PORT (the Web Push service, HTTPS with a certificate made at start: the printed `push.ca`).
+ * SANDBOX_PUSH_PORT (the Web Push service, HTTPS with a certificate made at start: the printed `push.ca`),
+ * SANDBOX_SUNAT_PORT, SANDBOX_SUNAT_USER (SOL user, default MODDATOS; RUC + user for one RUC only),
+ * SANDBOX_SUNAT_PASSWORD (default moddatos), SANDBOX_SUNAT_SCHEMA_VALIDATION (`off` skips the XSD check).
  */
 import express from 'express';
 import type { Server } from 'node:http';
@@ -36,6 +38,10 @@ async function main(): Promise<void> {
     mercadopagoPort: port('SANDBOX_MERCADOPAGO_PORT', 0),
     postmarkPort: port('SANDBOX_POSTMARK_PORT', 0),
     pushPort: port('SANDBOX_PUSH_PORT', 0),
+    sunatPort: port('SANDBOX_SUNAT_PORT', 0),
+    sunatUser: optional('SANDBOX_SUNAT_USER'),
+    sunatPassword: optional('SANDBOX_SUNAT_PASSWORD'),
+    sunatSchemaValidation: optional('SANDBOX_SUNAT_SCHEMA_VALIDATION') !== 'off',
     culqiPublicKey: optional('SANDBOX_CULQI_PUBLIC_KEY'),
     culqiSecretKey: optional('SANDBOX_CULQI_SECRET_KEY'),
     mercadopagoPublicKey: optional('SANDBOX_MERCADOPAGO_PUBLIC_KEY'),

@@ -13,6 +13,7 @@ import { SandboxWebhookWiring } from './sandbox-webhook-wiring';
 import { MAIL_ENDPOINT, type MailEndpoint } from '../notifications/mail-endpoint';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PUSH_SERVICE_CA } from '../alerts/push/push-agent.provider';
+import { SUNAT_ENDPOINT, type SunatEndpoint } from '../invoices/submission/sunat-endpoint';
 
 export { SANDBOX, SANDBOX_DESCRIPTION };
 
@@ -20,7 +21,7 @@ const descriptionSchema = z.object({
   culqi: z.object({ base_url: z.string(), secure_url: z.string(), public_key: z.string(), secret_key: z.string() }),
   mercadopago: z.object({ base_url: z.string(), public_key: z.string(), access_token: z.string(), webhook_secret: z.string() }),
   postmark: z.object({ base_url: z.string(), server_token: z.string() }).nullable(),
-  sunat: z.object({ base_url: z.string() }).nullable(),
+  sunat: z.object({ base_url: z.string(), bill_service_url: z.string().optional(), username: z.string().optional(), password: z.string().optional() }).nullable(),
   push: z.object({ base_url: z.string(), ca: z.string() }).nullable(),
   control_url: z.string().nullable(),
 });
@@ -90,13 +91,27 @@ export class SandboxModule {
           inject: [SANDBOX_DESCRIPTION],
           useFactory: (d: SandboxDescription): MailEndpoint | null => (d.postmark ? { apiUrl: d.postmark.base_url, serverToken: d.postmark.server_token } : null),
         },
+        {
+          provide: SUNAT_ENDPOINT,
+          inject: [SANDBOX_DESCRIPTION],
+          useFactory: (d: SandboxDescription): SunatEndpoint | null => (d.sunat ? sunatEndpoint(d.sunat) : null),
+        },
         { provide: PUSH_SERVICE_CA, inject: [SANDBOX_DESCRIPTION], useFactory: (d: SandboxDescription): string | null => d.push?.ca ?? null },
         { provide: SandboxLifecycle, inject: [SANDBOX], useFactory: (s: Sandbox | null) => new SandboxLifecycle(s) },
         SandboxWebhookWiring,
       ],
-      exports: [SANDBOX, SANDBOX_DESCRIPTION, GATEWAY_ENDPOINTS, MAIL_ENDPOINT, PUSH_SERVICE_CA],
+      exports: [SANDBOX, SANDBOX_DESCRIPTION, GATEWAY_ENDPOINTS, MAIL_ENDPOINT, PUSH_SERVICE_CA, SUNAT_ENDPOINT],
     };
   }
+}
+
+/** The simulator serves SUNAT's beta path; its sandbox credentials are the demo issuer's (RUC + SOL user). */
+function sunatEndpoint(sunat: { base_url: string; bill_service_url?: string; username?: string; password?: string }): SunatEndpoint {
+  return {
+    billServiceUrl: sunat.bill_service_url ?? `${sunat.base_url.replace(/\/$/, '')}/ol-ti-itcpfegem-beta/billService`,
+    username: sunat.username ?? '20000000001MODDATOS',
+    password: sunat.password ?? 'moddatos',
+  };
 }
 
 async function fetchDescription(controlUrl: string): Promise<SandboxDescription> {

@@ -5,6 +5,7 @@ import { PostmarkSimulator, type PostmarkWebhookTarget } from './postmark/postma
 import { PushSimulator } from './push/push-simulator';
 import { randomAlnum, randomDigits, randomHex, uuid } from './random-values';
 import type { Clock } from './sim-types';
+import { SUNAT_DEFAULT_PASSWORD, SUNAT_DEFAULT_USER, SunatSimulator } from './sunat/sunat-simulator';
 
 export interface SandboxOptions {
   /** Loopback by default: the simulators are never meant to be reachable from elsewhere. */
@@ -15,6 +16,14 @@ export interface SandboxOptions {
   postmarkPort?: number;
   /** The Web Push service simulator (HTTPS). */
   pushPort?: number;
+  /** The SUNAT/OSE billService simulator. */
+  sunatPort?: number;
+  /** SOL user accepted after any RUC (default `MODDATOS`), or RUC + SOL user to accept that RUC only. */
+  sunatUser?: string;
+  /** Default `moddatos` (SUNAT beta's). */
+  sunatPassword?: string;
+  /** XSD validation of every document sent to SUNAT (default true; about 0.3 s each). */
+  sunatSchemaValidation?: boolean;
   culqiPublicKey?: string;
   culqiSecretKey?: string;
   mercadopagoPublicKey?: string;
@@ -51,7 +60,11 @@ export interface SandboxDescription {
   culqi: { base_url: string; secure_url: string; public_key: string; secret_key: string };
   mercadopago: { base_url: string; public_key: string; access_token: string; webhook_secret: string };
   postmark: { base_url: string; server_token: string } | null;
-  sunat: { base_url: string } | null;
+  /**
+   * The SUNAT/OSE simulator: its origin (`base_url`), the billService endpoint under it and the WS-Security
+   * credentials it accepts (username = RUC + SOL user).
+   */
+  sunat: { base_url: string; bill_service_url?: string; username?: string; password?: string } | null;
   /** The Web Push service: endpoints are under base_url, served with a certificate only `ca` vouches for. */
   push: { base_url: string; ca: string } | null;
   control_url: string | null;
@@ -59,8 +72,8 @@ export interface SandboxDescription {
 
 export const SANDBOX_GATEWAYS = ['culqi', 'mercadopago'] as const;
 export type SandboxGateway = (typeof SANDBOX_GATEWAYS)[number];
-/** Every simulator that takes faults (`{control}/<name>/_faults`): the gateways, Postmark and the push service. */
-export const SANDBOX_SIMULATORS = [...SANDBOX_GATEWAYS, 'postmark', 'push'] as const;
+/** Every simulator that takes faults (`{control}/<name>/_faults`): the gateways, Postmark, the push service and SUNAT. */
+export const SANDBOX_SIMULATORS = [...SANDBOX_GATEWAYS, 'postmark', 'push', 'sunat'] as const;
 export type SandboxSimulatorName = (typeof SANDBOX_SIMULATORS)[number];
 
 const MINUTE = 60_000;
@@ -73,12 +86,13 @@ export interface FaultableServer {
   clearFault(): Promise<void>;
 }
 
-/** The gateway simulators, Postmark and the push service, each on its own loopback listener, with sandbox-only credentials. */
+/** The gateway simulators, Postmark, the push service and SUNAT, each on its own loopback listener, with sandbox-only credentials. */
 export class Sandbox {
   readonly culqi: CulqiSimulator;
   readonly mercadopago: MercadoPagoSimulator;
   readonly postmark: PostmarkSimulator;
   readonly push: PushSimulator;
+  readonly sunat: SunatSimulator;
   private controlUrl: string | null;
   private started = false;
 
@@ -132,6 +146,15 @@ export class Sandbox {
       webhookRetryDelaysMs: retries,
     });
     this.push = new PushSimulator({ host, port: options.pushPort ?? 0, now, baseLatencyMs: options.latencyMs ?? 0 });
+    this.sunat = new SunatSimulator({
+      host,
+      port: options.sunatPort ?? 0,
+      user: options.sunatUser ?? SUNAT_DEFAULT_USER,
+      password: options.sunatPassword ?? SUNAT_DEFAULT_PASSWORD,
+      now,
+      baseLatencyMs: options.latencyMs ?? 0,
+      validateSchema: options.sunatSchemaValidation ?? true,
+    });
   }
 
   /** Starts every simulator; on failure nothing stays open. */
@@ -141,6 +164,7 @@ export class Sandbox {
       await this.mercadopago.start();
       await this.postmark.start();
       await this.push.start();
+      await this.sunat.start();
       this.started = true;
       return this;
     } catch (err) {
@@ -167,6 +191,8 @@ export class Sandbox {
         return this.postmark.server;
       case 'push':
         return this.push.server;
+      case 'sunat':
+        return this.sunat.server;
     }
   }
 
@@ -180,7 +206,7 @@ export class Sandbox {
         webhook_secret: this.mercadopago.webhookSecret,
       },
       postmark: { base_url: this.postmark.baseUrl, server_token: this.postmark.serverToken },
-      sunat: null,
+      sunat: { base_url: this.sunat.baseUrl, bill_service_url: this.sunat.billServiceUrl, username: this.sunat.username, password: this.sunat.password },
       push: { base_url: this.push.baseUrl, ca: this.push.ca },
       control_url: this.controlUrl,
     };
@@ -189,6 +215,6 @@ export class Sandbox {
   /** Closes listeners, pending delayed answers and webhook retries. */
   async close(): Promise<void> {
     this.started = false;
-    await Promise.all([this.culqi.close(), this.mercadopago.close(), this.postmark.close(), this.push.close()]);
+    await Promise.all([this.culqi.close(), this.mercadopago.close(), this.postmark.close(), this.push.close(), this.sunat.close()]);
   }
 }
