@@ -26,6 +26,7 @@ import { EventsModule } from './events/events.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { InvoicesModule } from './invoices/invoices.module';
 import { ReportsModule } from './reports/reports.module';
 
 @Module({})
@@ -59,6 +60,7 @@ export class AppModule {
         WebhooksModule,
         NotificationsModule,
         AlertsModule,
+        InvoicesModule,
         ReportsModule,
       ],
       providers: [

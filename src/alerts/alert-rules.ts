@@ -1,6 +1,6 @@
 import type { AlertSeverity } from './alert.entity';
 
-export type AlertRule = 'success_rate' | 'circuit_open' | 'dead_jobs' | 'webhook_endpoint_disabled' | 'email_bounces';
+export type AlertRule = 'success_rate' | 'circuit_open' | 'dead_jobs' | 'webhook_endpoint_disabled' | 'email_bounces' | 'invoice_rejected' | 'invoice_stuck';
 export type AlertLocale = 'es' | 'en';
 
 /** What an alert says, in one language. */

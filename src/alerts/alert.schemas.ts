@@ -8,7 +8,7 @@ export const alertObjectSchema = z.object({
   id: z.string().describe('alr_…'),
   object: z.literal('alert'),
   scope: z.enum(['app', 'deployment']).describe('`deployment`: gateways and the job queue, shared by every app (read-only through the API)'),
-  rule: z.enum(['success_rate', 'circuit_open', 'dead_jobs', 'webhook_endpoint_disabled', 'email_bounces']),
+  rule: z.enum(['success_rate', 'circuit_open', 'dead_jobs', 'webhook_endpoint_disabled', 'email_bounces', 'invoice_rejected', 'invoice_stuck']),
   severity: z.enum(['critical', 'warning']),
   status: z.enum(['open', 'acknowledged', 'resolved']),
   title: z.string(),

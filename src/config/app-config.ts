@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { invoiceIssuersJson, type IssuerConfig } from './invoice-issuers.schema';
 import { envSchema, type CreditPackageSetting, type Env } from './config.schema';
 
 export type GatewayId = 'culqi' | 'mercadopago';
@@ -94,6 +96,17 @@ export class AppConfig {
     expiryIntervalMs: number;
     /** Delays between declined auto-renewal attempts; its length is the number of retries. */
     renewalRetryScheduleMs: number[];
+  };
+  readonly invoices: {
+    /** SUNAT_ISSUERS (or its file); null: none configured (a demo issuer in sandbox mode, else no invoices). */
+    issuers: IssuerConfig[] | null;
+    billServiceUrl: string;
+    signatureAlgorithm: 'rsa-sha1' | 'rsa-sha256';
+    timeoutMs: number;
+    unitCode: 'ZZ' | 'NIU';
+    creditNoteReasons: { full: '01' | '06'; partial: '07' | '09' };
+    submitRetryScheduleMs: number[];
+    maxReissues: number;
   };
 
   constructor(e: Env) {
@@ -198,6 +211,16 @@ export class AppConfig {
       expiryIntervalMs: e.CREDITS_EXPIRY_INTERVAL,
       renewalRetryScheduleMs: e.CREDITS_RENEWAL_RETRY_SCHEDULE,
     };
+    this.invoices = {
+      issuers: e.SUNAT_ISSUERS ?? (e.SUNAT_ISSUERS_FILE ? readIssuersFile(e.SUNAT_ISSUERS_FILE) : null),
+      billServiceUrl: e.SUNAT_BILL_SERVICE_URL,
+      signatureAlgorithm: e.SUNAT_SIGNATURE_ALGORITHM,
+      timeoutMs: e.SUNAT_TIMEOUT,
+      unitCode: e.INVOICE_UNIT_CODE,
+      creditNoteReasons: { full: e.INVOICE_CREDIT_NOTE_REASON_FULL, partial: e.INVOICE_CREDIT_NOTE_REASON_PARTIAL },
+      submitRetryScheduleMs: e.INVOICE_SUBMIT_RETRY_SCHEDULE,
+      maxReissues: e.INVOICE_MAX_REISSUES,
+    };
     if (this.env === 'production' && this.sandbox.enabled) {
       throw new ConfigError(['SMARTPAY_SANDBOX: sandbox mode is never allowed with NODE_ENV=production; set gateway credentials']);
     }
@@ -272,4 +295,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? '(environment)')}: ${i.message}`));
   }
   return new AppConfig(parsed.data);
+}
+
+/** SUNAT_ISSUERS_FILE: the issuers' JSON from a file, with the same validation and messages as the variable. */
+function readIssuersFile(path: string): IssuerConfig[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`SUNAT_ISSUERS_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+  }
+  const parsed = invoiceIssuersJson.safeParse(text);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `SUNAT_ISSUERS_FILE: ${i.message}`));
+  return parsed.data;
 }

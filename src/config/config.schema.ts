@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../common/duration';
 import { MAX_AMOUNT } from '../common/money';
+import { invoiceIssuersJson } from './invoice-issuers.schema';
 
 /**
  * Every environment variable SmartPay reads, validated once at startup.
@@ -296,6 +297,25 @@ export const envSchema = z.object({
   CREDITS_EXPIRY_INTERVAL: duration.default(60 * 1000),
   /** After a declined auto-renewal: when to try again; after the last, renewal turns itself off. */
   CREDITS_RENEWAL_RETRY_SCHEDULE: durationList.default([3_600_000, 21_600_000, 86_400_000]),
+  /** Who invoices for which app (JSON array, invoice-issuers.schema.ts); unset: a demo issuer in sandbox mode, else no invoices. */
+  SUNAT_ISSUERS: invoiceIssuersJson.optional(),
+  /** The same JSON read from a file (a mounted secret); used when SUNAT_ISSUERS is unset. */
+  SUNAT_ISSUERS_FILE: z.string().min(1).optional(),
+  /** SUNAT's billService (production); an issuer's `bill_service_url` points at an OSE or SUNAT beta instead. */
+  SUNAT_BILL_SERVICE_URL: z.url({ protocol: /^https?$/ }).default('https://e-factura.sunat.gob.pe/ol-ti-itcpfegem/billService'),
+  /** XMLDSig algorithm: RSA-SHA1 is what SUNAT documents; RSA-SHA256 for an OSE that asks for it. */
+  SUNAT_SIGNATURE_ALGORITHM: z.enum(['rsa-sha1', 'rsa-sha256']).default('rsa-sha1'),
+  SUNAT_TIMEOUT: duration.default(30_000),
+  /** Catálogo 03 unit of every invoice line: ZZ (services) or NIU (goods). */
+  INVOICE_UNIT_CODE: z.enum(['ZZ', 'NIU']).default('ZZ'),
+  /** Catálogo 09 reason of a credit note for a full refund: 01 anulación de la operación, 06 devolución total. */
+  INVOICE_CREDIT_NOTE_REASON_FULL: z.enum(['01', '06']).default('01'),
+  /** … and for a partial refund: 07 devolución por ítem, 09 disminución en el valor. */
+  INVOICE_CREDIT_NOTE_REASON_PARTIAL: z.enum(['07', '09']).default('09'),
+  /** When a document SUNAT/OSE did not answer (exception, timeout) is sent again; after the last, status error + alert. */
+  INVOICE_SUBMIT_RETRY_SCHEDULE: durationList.default([60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000]),
+  /** How many times a rejected document is issued again under a new number before it waits for a person. */
+  INVOICE_MAX_REISSUES: z.coerce.number().int().min(0).max(10).default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -22,6 +22,8 @@ import { EmailSuppression } from '../notifications/email-suppression.entity';
 import { EmailWebhookEvent } from '../notifications/email-webhook-event.entity';
 import { CreditAccount } from '../credits/credit-account.entity';
 import { CreditLot } from '../credits/credit-lot.entity';
+import { Invoice } from '../invoices/invoice.entity';
+import { InvoiceSequence } from '../invoices/invoice-sequence.entity';
 import { CreditTransaction } from '../credits/credit-transaction.entity';
 import { SystemSetting } from './system-setting.entity';
 
@@ -53,4 +55,6 @@ export const ENTITIES = [
   CreditAccount,
   CreditLot,
   CreditTransaction,
+  Invoice,
+  InvoiceSequence,
 ];

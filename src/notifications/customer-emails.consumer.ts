@@ -5,6 +5,7 @@ import type { EventConsumer } from '../events/event-consumer';
 import type { EmailKind } from './email-message.entity';
 import { EmailOutbox } from './email-outbox';
 import { MailEndpointResolver } from './mail-endpoint';
+import { ReceiptPolicy } from './receipt-policy';
 
 /** The customer e-mail each event type asks for. */
 const EMAIL_OF: Partial<Record<string, EmailKind>> = {
@@ -29,6 +30,7 @@ export class CustomerEmailsConsumer implements EventConsumer {
   constructor(
     private readonly outbox: EmailOutbox,
     private readonly mail: MailEndpointResolver,
+    private readonly receipts: ReceiptPolicy,
   ) {}
 
   async consume(tx: SqlSession, events: readonly DomainEvent[]): Promise<void> {
@@ -36,6 +38,8 @@ export class CustomerEmailsConsumer implements EventConsumer {
     for (const event of events) {
       const kind = EMAIL_OF[event.type];
       if (!kind) continue;
+      // Invoicing apps: the receipt is asked for by the invoice, which it carries (receipt-policy.ts).
+      if (kind === 'receipt' && this.receipts.waitsForInvoice(event.appId)) continue;
       const orderId = event.resourceType === 'order' ? event.resourceId : typeof event.data.order_id === 'string' ? event.data.order_id : null;
       await this.outbox.enqueue(tx, { appId: event.appId, kind, dedupeKey: `${kind}:${event.dedupeKey}`, eventId: event.id, orderId, context: { event_id: event.id } });
     }

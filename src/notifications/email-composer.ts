@@ -7,13 +7,22 @@ import { AppConfig } from '../config/app-config';
 import { CreditPackageCatalog } from '../credits/credit-packages';
 import { Customer } from '../customers/customer.entity';
 import { DomainEvent } from '../events/domain-event.entity';
+import { Invoice } from '../invoices/invoice.entity';
+import { documentFileName, fullDocumentNumber } from '../invoices/invoice-document';
+import { renderInvoicePdf } from '../invoices/pdf/invoice-pdf';
 import { Order } from '../orders/order.entity';
 import { PaymentMethod } from '../payment-methods/payment-method.entity';
 import { type CreditsEmailContext, type LowBalanceSnapshot, lowBalanceModel, purchaseLink, type RenewalFailedSnapshot, renewalFailedModel } from './credits-email-models';
 import type { CustomerEmailKind, EmailMessage } from './email-message.entity';
 import type { AlertModel, Brand, EmailModel, Locale, PaymentMethodView, SummaryModel } from './templates/email-models';
 
-export type Composed = { skip: string } | { to: string; locale: Locale; model: EmailModel };
+export interface Attachment {
+  name: string;
+  contentBase64: string;
+  contentType: string;
+}
+
+export type Composed = { skip: string } | { to: string; locale: Locale; model: EmailModel; attachments?: Attachment[] };
 
 interface OrderSnapshot {
   id: string;
@@ -115,10 +124,12 @@ export class EmailComposer {
       paymentMethod: paymentMethodView(order.latest_charge?.payment_method ?? null),
     };
     switch (email.kind) {
-      case 'receipt':
+      case 'receipt': {
+        const invoice = typeof email.context.invoice_id === 'string' ? await em.findOne(Invoice, { id: email.context.invoice_id }) : null;
         return {
           to,
           locale,
+          attachments: invoice ? await this.invoiceAttachments(invoice) : undefined,
           model: {
             ...common,
             kind: 'receipt',
@@ -126,9 +137,10 @@ export class EmailComposer {
             items: order.items.map((i) => ({ description: i.description, quantity: i.quantity, unitAmount: i.unit_amount })),
             paidAt: new Date(order.paid_at ?? event.createdAt),
             chargeId: chargeId ?? '',
-            invoice: null,
+            invoice: invoice ? { fullNumber: fullDocumentNumber(invoice.series, invoice.number), attached: true } : null,
           },
         };
+      }
       case 'payment_failed':
         return {
           to,
@@ -182,6 +194,19 @@ export class EmailComposer {
         ? lowBalanceModel(event.data as unknown as LowBalanceSnapshot, who, purchaseLink(settings.payment_retry_url))
         : renewalFailedModel(event.data as unknown as RenewalFailedSnapshot, who, event.createdAt);
     return { to: customer.email, locale, model };
+  }
+
+  /**
+   * The invoice that releases a receipt travels with it: its printed representation (PDF, rendered again from the
+   * stored document — the same every time) and the signed XML, the legal document itself.
+   */
+  private async invoiceAttachments(invoice: Invoice): Promise<Attachment[]> {
+    const name = documentFileName(invoice.document.issuer.ruc, invoice.typeCode, invoice.series, invoice.number);
+    const pdf = await renderInvoicePdf(invoice.document, { hash: invoice.hash, brandName: this.brand.name, brandColor: this.brand.primaryColor });
+    return [
+      { name: `${name}.pdf`, contentBase64: pdf.toString('base64'), contentType: 'application/pdf' },
+      { name: `${name}.xml`, contentBase64: Buffer.from(invoice.xml, 'utf8').toString('base64'), contentType: 'application/xml' },
+    ];
   }
 
   /** The renewal card as the customer knows it (`Visa •••• 1111`); null when it was removed since. */

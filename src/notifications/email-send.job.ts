@@ -77,6 +77,7 @@ export class EmailSendJob {
       subject: rendered.subject,
       html: rendered.html,
       text: rendered.text,
+      attachments: composed.attachments,
       tag: email.kind,
       metadata: { [EMAIL_ID_METADATA]: email.id, ...(email.appId ? { smartpay_app_id: email.appId } : {}) },
     });

@@ -14,6 +14,7 @@ import { PostmarkWebhookController } from './postmark-webhook.controller';
 import { PostmarkWebhookCredentials } from './postmark-webhook-credentials';
 import { PostmarkWebhookService } from './postmark-webhook.service';
 import { PostmarkMailer } from './postmark.mailer';
+import { ReceiptPolicy } from './receipt-policy';
 
 /**
  * E-mail: the outbox every capability asks for e-mails through (EmailOutbox), customer e-mails derived
@@ -35,8 +36,9 @@ import { PostmarkMailer } from './postmark.mailer';
     PostmarkMailer,
     PostmarkWebhookCredentials,
     PostmarkWebhookService,
+    ReceiptPolicy,
   ],
-  exports: [EmailOutbox, PostmarkWebhookCredentials, MailEndpointResolver],
+  exports: [EmailOutbox, PostmarkWebhookCredentials, MailEndpointResolver, ReceiptPolicy],
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(

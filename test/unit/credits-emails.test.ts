@@ -13,6 +13,7 @@ import { CustomerEmailsConsumer } from '../../src/notifications/customer-emails.
 import { type Composed, EmailComposer } from '../../src/notifications/email-composer';
 import type { EmailMessage } from '../../src/notifications/email-message.entity';
 import type { EmailOutbox, EmailRequest } from '../../src/notifications/email-outbox';
+import { ReceiptPolicy } from '../../src/notifications/receipt-policy';
 import type { MailEndpointResolver } from '../../src/notifications/mail-endpoint';
 import { EmailRenderer } from '../../src/notifications/email-renderer';
 import type { CreditsLowBalanceModel, CreditsRenewalFailedModel } from '../../src/notifications/templates/email-models';
@@ -75,7 +76,7 @@ describe('CustomerEmailsConsumer: credits events', () => {
         return Promise.resolve(true);
       },
     };
-    const c = new CustomerEmailsConsumer(outbox as unknown as EmailOutbox, { enabled } as MailEndpointResolver);
+    const c = new CustomerEmailsConsumer(outbox as unknown as EmailOutbox, { enabled } as MailEndpointResolver, new ReceiptPolicy());
     return {
       run: async (events) => {
         await c.consume({} as SqlSession, events);

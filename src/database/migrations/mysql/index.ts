@@ -6,6 +6,7 @@ import { Migration20261128053343 } from './Migration20261128053343';
 import { Migration20261128060422 } from './Migration20261128060422';
 import { Migration20261204055703_Notifications } from './Migration20261204055703_Notifications';
 import { Migration20261204084052_Credits } from './Migration20261204084052_Credits';
+import { Migration20261204161513_Invoices } from './Migration20261204161513_Invoices';
 
 /** MySQL/MariaDB migrations in order; written by `npm run migration:create`. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128060422', class: Migration20261128060422 },
   { name: 'Migration20261204055703_Notifications', class: Migration20261204055703_Notifications },
   { name: 'Migration20261204084052_Credits', class: Migration20261204084052_Credits },
+  { name: 'Migration20261204161513_Invoices', class: Migration20261204161513_Invoices },
 ];

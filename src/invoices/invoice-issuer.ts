@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import { AppConfig } from '../config/app-config';
+import { CreditPackageCatalog } from '../credits/credit-packages';
+import { Customer } from '../customers/customer.entity';
+import { EntityRows } from '../database/entity-rows';
+import { SqlRunner } from '../database/sql-runner';
+import type { SqlSession } from '../database/sql-session';
+import { EventRecorder } from '../events/event-recorder';
+import { JobQueue } from '../jobs/job-queue';
+import { EmailOutbox } from '../notifications/email-outbox';
+import { Order } from '../orders/order.entity';
+import { Refund } from '../refunds/refund.entity';
+import { type BuyerFacts, type PlannedDocument, planCreditNote, planSale } from './document-builder';
+import { Invoice } from './invoice.entity';
+import { InvoiceNumbers } from './invoice-numbers';
+import { presentInvoice } from './invoice.presenter';
+import { IssuerRegistry, type ResolvedIssuer } from './issuer-registry';
+import { buildUbl } from './ubl/ubl-builder';
+import { signUbl } from './ubl/ubl-signer';
+
+export const ISSUE_INVOICE_JOB = 'invoices.issue';
+export const ISSUE_CREDIT_NOTE_JOB = 'invoices.issue_credit_note';
+export const SUBMIT_INVOICE_JOB = 'invoices.submit';
+
+/** Order statuses in which the order was paid (a later refund does not undo that it was paid). */
+const PAID = new Set(['paid', 'partially_refunded', 'refunded', 'disputed']);
+
+/** Thrown when a document cannot be issued yet (its original is not issued); the job retries with backoff. */
+export class NotYetIssuable extends Error {
+  override readonly name = 'NotYetIssuable';
+}
+
+/** The receipt the sale's invoice releases (receipt-policy.ts): the e-mail the `order.paid` event would have asked for. */
+export interface PendingReceipt {
+  eventId: string;
+  eventDedupeKey: string;
+}
+
+/**
+ * Issues documents: one transaction allocates the number, builds and signs the UBL, stores the document, points the
+ * order at it, records `invoice.issued` and enqueues its submission (and, for a sale, the receipt e-mail with the
+ * invoice attached). Exactly once per `issueKey`: the check and the insert are in the same transaction as the
+ * number, and a job that runs twice (a crash, a lease taken over) either finds the document or rolls back its
+ * number when the unique key refuses its twin.
+ */
+@Injectable()
+export class InvoiceIssuer {
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly rows: EntityRows,
+    private readonly numbers: InvoiceNumbers,
+    private readonly registry: IssuerRegistry,
+    private readonly events: EventRecorder,
+    private readonly jobs: JobQueue,
+    private readonly outbox: EmailOutbox,
+    private readonly packages: CreditPackageCatalog,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext('Invoices');
+  }
+
+  /** The sale document of a paid order; `attempt` > 1 replaces a rejected one. Null when nothing is to be issued. */
+  async issueForOrder(orderId: string, options: { attempt?: number; replaces?: string | null; receipt?: PendingReceipt | null } = {}): Promise<Invoice | null> {
+    const attempt = options.attempt ?? 1;
+    const [order] = await this.rows.select(this.sql, Order, 'id = ?', [orderId]);
+    if (!order || !PAID.has(order.status)) {
+      this.logger.warn({ orderId, status: order?.status }, 'invoice skipped: the order is not paid');
+      return null;
+    }
+    const issuer = this.registry.forApp(order.appId);
+    if (!issuer) return null;
+    const buyer = order.customerId ? await this.buyer(order.appId, order.customerId) : null;
+    const pkg = order.creditPackage ? this.packages.get(order.creditPackage) : undefined;
+    return this.issue(issuer, order.appId, `sale:${order.id}:${attempt}`, (now) =>
+      planSale(
+        {
+          currency: order.currency,
+          amount: order.amount,
+          items: order.items,
+          description: order.description,
+          reference: order.reference,
+          creditPackage: pkg ? { name: pkg.name, credits: pkg.credits, bonusCredits: pkg.bonus_credits } : null,
+          buyer,
+        },
+        this.context(issuer, now),
+      ),
+      { orderId: order.id, refundId: null, referenceInvoiceId: null, replaces: options.replaces ?? null, receipt: attempt === 1 ? (options.receipt ?? null) : null },
+    );
+  }
+
+  /** The credit note of a succeeded refund, modifying the order's current sale document. */
+  async issueForRefund(refundId: string, options: { attempt?: number; replaces?: string | null } = {}): Promise<Invoice | null> {
+    const attempt = options.attempt ?? 1;
+    const [refund] = await this.rows.select(this.sql, Refund, 'id = ?', [refundId]);
+    if (!refund || refund.status !== 'succeeded') return null;
+    const issuer = this.registry.forApp(refund.appId);
+    if (!issuer) return null;
+    const [order] = await this.rows.select(this.sql, Order, 'id = ?', [refund.orderId]);
+    if (!order) return null;
+    const original = order.invoiceId ? ((await this.rows.select(this.sql, Invoice, 'id = ?', [order.invoiceId]))[0] ?? null) : null;
+    // The sale's document may still be on its way (issued by its own job), or being replaced after a rejection.
+    if (!original || original.status === 'rejected') throw new NotYetIssuable(`the sale document of ${order.id} is not issued yet`);
+    return this.issue(
+      issuer,
+      refund.appId,
+      `refund:${refund.id}:${attempt}`,
+      (now) => planCreditNote(original.document, { amount: refund.amount, full: refund.amount === original.total, reasons: this.config.invoices.creditNoteReasons }, this.context(issuer, now)),
+      { orderId: order.id, refundId: refund.id, referenceInvoiceId: original.id, replaces: options.replaces ?? null, receipt: null },
+    );
+  }
+
+  private context(issuer: ResolvedIssuer, now: Date) {
+    return { issuer: issuer.party, series: issuer.series, unitCode: this.config.invoices.unitCode, now };
+  }
+
+  private async issue(
+    issuer: ResolvedIssuer,
+    appId: string,
+    issueKey: string,
+    plan: (now: Date) => PlannedDocument,
+    links: { orderId: string; refundId: string | null; referenceInvoiceId: string | null; replaces: string | null; receipt: PendingReceipt | null },
+  ): Promise<Invoice | null> {
+    const [existing] = await this.rows.select(this.sql, Invoice, 'issue_key = ?', [issueKey]);
+    if (existing) return existing;
+    const now = this.clock.now();
+    // Planned outside the transaction (pure, may throw on bad data); numbered, built and signed inside it.
+    const planned = plan(now);
+    const algorithm = this.config.invoices.signatureAlgorithm;
+    return this.sql.transaction(async (tx) => {
+      const [twin] = await this.rows.select(tx, Invoice, 'issue_key = ?', [issueKey]);
+      if (twin) return twin;
+      const number = await this.numbers.next(tx, appId, planned.typeCode, planned.series, now);
+      const document = { ...planned.document, number };
+      const signed = signUbl(buildUbl(document), issuer.credentials, { algorithm });
+      const invoice: Invoice = {
+        id: newId('invoice'),
+        appId,
+        kind: planned.kind,
+        typeCode: planned.typeCode,
+        series: planned.series,
+        number,
+        issueKey,
+        orderId: links.orderId,
+        refundId: links.refundId,
+        referenceInvoiceId: links.referenceInvoiceId,
+        replacesInvoiceId: links.replaces,
+        currency: document.currency,
+        subtotal: document.amounts.totals.base,
+        igv: document.amounts.totals.igv,
+        total: document.amounts.totals.total,
+        customer: document.customer,
+        document,
+        xml: signed.xml,
+        hash: signed.digestValue,
+        status: 'issued',
+        sunatCode: null,
+        sunatDescription: null,
+        sunatObservations: [],
+        cdr: null,
+        submitAttempts: 0,
+        answeredAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.rows.insert(tx, Invoice, invoice);
+      if (planned.kind !== 'credit_note') await tx.run('update orders set invoice_id = ?, updated_at = ? where id = ?', [invoice.id, now, links.orderId]);
+      await this.events.record(tx, { appId, type: 'invoice.issued', resource: { type: 'invoice', id: invoice.id }, data: presentInvoice(invoice), at: now });
+      await this.enqueueSubmission(tx, invoice);
+      if (links.receipt) {
+        await this.outbox.enqueue(tx, {
+          appId,
+          kind: 'receipt',
+          dedupeKey: `receipt:${links.receipt.eventDedupeKey}`,
+          eventId: links.receipt.eventId,
+          orderId: links.orderId,
+          context: { event_id: links.receipt.eventId, invoice_id: invoice.id },
+        });
+      }
+      return invoice;
+    });
+  }
+
+  async enqueueSubmission(tx: SqlSession, invoice: Invoice): Promise<void> {
+    await this.jobs.enqueueIn(tx, SUBMIT_INVOICE_JOB, { invoice_id: invoice.id }, {
+      dedupeKey: `${SUBMIT_INVOICE_JOB}:${invoice.id}`,
+      appId: invoice.appId,
+      // One attempt per resend of the schedule, plus the first send.
+      maxAttempts: this.config.invoices.submitRetryScheduleMs.length + 1,
+    });
+  }
+
+  /** The buyer as the customer record says now (billing preferences included). */
+  private async buyer(appId: string, customerId: string): Promise<BuyerFacts | null> {
+    const [c] = await this.rows.select(this.sql, Customer, 'id = ? and app_id = ?', [customerId, appId]);
+    if (!c) return null;
+    return {
+      name: c.name,
+      documentType: c.documentType,
+      documentNumber: c.documentNumber,
+      invoiceType: c.billing.invoice_type === 'factura' ? 'factura' : 'boleta',
+      businessName: c.billing.business_name,
+      address: c.billing.address,
+    };
+  }
+}
