@@ -378,3 +378,54 @@ export async function auditCredits(db: Connection): Promise<CreditsAudit> {
   }
   return { paidPackageOrders: paid, granted, customers: accounts.length, violations };
 }
+
+export interface InvoicesAudit {
+  paidOrders: number;
+  invoiced: number;
+  accepted: number;
+  series: Record<string, number>;
+  violations: string[];
+}
+
+/**
+ * Issue 11: every paid order has exactly one live sale document (not rejected) — whether the kill fell before the
+ * payment committed, before the issuing job ran, during it or during the submission — no unpaid order has one,
+ * the order points at it, and every series is numbered 1..N with no gap and no repeat.
+ */
+export async function auditInvoices(db: Connection): Promise<InvoicesAudit> {
+  const violations: string[] = [];
+  const orders = await rows<{ id: string; status: string; invoice_id: string | null }>(db, 'select id, status, invoice_id from orders');
+  const sales = await rows<{ id: string; order_id: string; status: string }>(db, "select id, order_id, status from invoices where kind <> 'credit_note' and status <> 'rejected'");
+  const byOrder = new Map<string, { id: string; status: string }[]>();
+  for (const s of sales) byOrder.set(s.order_id, [...(byOrder.get(s.order_id) ?? []), s]);
+  let paid = 0;
+  let invoiced = 0;
+  let accepted = 0;
+  for (const o of orders) {
+    const docs = byOrder.get(o.id) ?? [];
+    if (o.status !== 'paid') {
+      if (docs.length > 0) violations.push(`order ${o.id} is ${o.status} but has sale documents ${docs.map((d) => d.id).join(', ')}`);
+      continue;
+    }
+    paid++;
+    if (docs.length !== 1) {
+      violations.push(`paid order ${o.id} has ${docs.length} live sale documents`);
+      continue;
+    }
+    invoiced++;
+    if (docs[0]!.status === 'accepted') accepted++;
+    if (o.invoice_id !== docs[0]!.id) violations.push(`paid order ${o.id} points at ${o.invoice_id}, its document is ${docs[0]!.id}`);
+  }
+  const numbers = await rows<{ app_id: string; type_code: string; series: string; n: number; lowest: number; highest: number; distinct_numbers: number }>(
+    db,
+    'select app_id, type_code, series, count(*) as n, min(number) as lowest, max(number) as highest, count(distinct number) as distinct_numbers from invoices group by app_id, type_code, series',
+  );
+  const series: Record<string, number> = {};
+  for (const s of numbers) {
+    series[`${s.type_code}/${s.series}`] = (series[`${s.type_code}/${s.series}`] ?? 0) + Number(s.n);
+    if (Number(s.lowest) !== 1 || Number(s.highest) !== Number(s.n) || Number(s.distinct_numbers) !== Number(s.n)) {
+      violations.push(`series ${s.series} (${s.type_code}) of ${s.app_id}: ${s.n} documents numbered ${s.lowest}..${s.highest} (${s.distinct_numbers} distinct)`);
+    }
+  }
+  return { paidOrders: paid, invoiced, accepted, series, violations };
+}

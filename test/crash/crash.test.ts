@@ -7,7 +7,7 @@ import { sleep, stopAll } from '../support/child-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { OUTPUT_DIR, recordSecret, TEST_DB } from '../support/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { auditCredits, auditInvariants, auditNotifications, discrepancies, waitForSettle, type ReconciliationReportView } from './crash-audit';
+import { auditCredits, auditInvariants, auditInvoices, auditNotifications, discrepancies, waitForSettle, type ReconciliationReportView } from './crash-audit';
 import { killsSoFar, newChaosLog, runChaos } from './crash-chaos';
 import { ClientLedger, CrashClient, InFlight } from './crash-client';
 import { crashParams, seededRandom } from './crash-params';
@@ -131,6 +131,7 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     const audit = await auditInvariants(db!, sandbox!, ledger);
     const notifications = await auditNotifications(db!, sandbox!, receiver!.received);
     const credits = await auditCredits(db!);
+    const invoices = await auditInvoices(db!);
 
     const from = new Date(started - 60_000).toISOString();
     const to = new Date().toISOString();
@@ -158,7 +159,8 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
       `  settle: open charges=${settle.openCharges} open orders=${settle.openOrders} overdue jobs=${settle.overdueJobs} expired leases=${settle.expiredLeases} undispatched events=${settle.undispatchedEvents} pending deliveries=${settle.pendingDeliveries} unsent e-mails=${settle.unsentEmails}`,
       `  notifications: paid orders=${notifications.paidOrders} webhook deliveries received=${receiver!.received.length} (repeated webhook-ids: ${notifications.repeatedDeliveries}) receipts at Postmark=${notifications.receiptsAtPostmark} e-mails ${JSON.stringify(notifications.emails)}`,
       `  credits: paid package orders=${credits.paidPackageOrders} granted=${credits.granted} (550 credits each) customers checked=${credits.customers}`,
-      ...[...notifications.eventViolations, ...notifications.undelivered, ...notifications.receiptViolations, ...credits.violations].map((v) => `  VIOLATION: ${v}`),
+      `  invoices: paid orders=${invoices.paidOrders} with one live sale document=${invoices.invoiced} accepted=${invoices.accepted} per series ${JSON.stringify(invoices.series)}`,
+      ...[...notifications.eventViolations, ...notifications.undelivered, ...notifications.receiptViolations, ...credits.violations, ...invoices.violations].map((v) => `  VIOLATION: ${v}`),
       ...audit.jobs.dead.map((d) => `  dead job: ${d}`),
       ...[...audit.lost, ...audit.phantom, ...audit.reverted, ...audit.lostJobs, ...audit.doubleCharges].map((v) => `  VIOLATION: ${v}`),
       ...ledger.unexpected.map((u) => `  unexpected answer: ${u}`),
@@ -205,6 +207,9 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     expect(credits.violations).toEqual([]);
     expect(credits.paidPackageOrders).toBeGreaterThan(0);
     expect(credits.granted).toBe(credits.paidPackageOrders);
+    // Issue 11: one live sale document per paid order, gapless series, through every kind of kill.
+    expect(invoices.violations).toEqual([]);
+    expect(invoices.invoiced).toBe(audit.paidOrders);
     passed = true;
   }, 15 * 60_000);
 });
