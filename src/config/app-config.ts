@@ -22,7 +22,7 @@ export class AppConfig {
   readonly database: DatabaseConfig;
   readonly autoMigrate: boolean;
   readonly bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
-  readonly sandbox: { enabled: boolean; externalUrl?: string };
+  readonly sandbox: { enabled: boolean; externalUrl?: string; sunatSchemaValidation: boolean };
   readonly culqi: { secretKey?: string; publicKey?: string; apiUrl: string; secureUrl: string; webhookUser?: string; webhookPassword?: string };
   readonly mercadopago: { accessToken?: string; publicKey?: string; apiUrl: string; webhookSecret?: string };
   readonly postmark: {
@@ -125,6 +125,7 @@ export class AppConfig {
     this.sandbox = {
       enabled: e.SMARTPAY_SANDBOX === 'on' || (e.SMARTPAY_SANDBOX === 'auto' && !hasGatewayCredentials),
       externalUrl: e.SMARTPAY_SANDBOX_URL,
+      sunatSchemaValidation: e.SANDBOX_SUNAT_SCHEMA_VALIDATION === 'on',
     };
     this.culqi = {
       secretKey: e.CULQI_SECRET_KEY,

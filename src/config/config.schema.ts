@@ -171,6 +171,8 @@ export const envSchema = z.object({
   }),
   SMARTPAY_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   SMARTPAY_SANDBOX_URL: z.url().optional(),
+  /** The in-process SUNAT simulator checks every document against the UBL 2.1 XSDs (about 0.3 s of CPU each); `off` skips it. */
+  SANDBOX_SUNAT_SCHEMA_VALIDATION: onOff.default('on'),
   CULQI_SECRET_KEY: optionalSecret,
   CULQI_PUBLIC_KEY: optionalSecret,
   CULQI_API_URL: z.url().default('https://api.culqi.com/v2'),

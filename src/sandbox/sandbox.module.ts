@@ -74,7 +74,7 @@ export class SandboxModule {
         {
           provide: SANDBOX,
           inject: [AppConfig],
-          useFactory: async (config: AppConfig) => (config.sandbox.externalUrl ? null : new Sandbox().start()),
+          useFactory: async (config: AppConfig) => (config.sandbox.externalUrl ? null : new Sandbox({ sunatSchemaValidation: config.sandbox.sunatSchemaValidation }).start()),
         },
         {
           provide: SANDBOX_DESCRIPTION,

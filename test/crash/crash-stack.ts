@@ -16,6 +16,7 @@ export interface SandboxDescription {
   culqi: { base_url: string; secure_url: string; public_key: string; secret_key: string };
   mercadopago: { base_url: string; public_key: string; access_token: string; webhook_secret: string };
   postmark: { base_url: string; server_token: string };
+  sunat: { base_url: string; bill_service_url?: string };
   control_url: string;
 }
 
@@ -96,6 +97,9 @@ export class StandaloneSandbox {
       SANDBOX_CULQI_WEBHOOK_PASSWORD: credentials.culqiWebhookPassword,
       // Postmark's Delivery/Bounce webhooks, with the Basic credentials SmartPay checks.
       SANDBOX_POSTMARK_SERVER_TOKEN: credentials.postmarkServerToken,
+      // The XSD check of every document (0.3 s of CPU each) is covered by the invoice suites; here it would only
+      // take the cores the kills and the settle bound are measured on.
+      SANDBOX_SUNAT_SCHEMA_VALIDATION: 'off',
       SANDBOX_POSTMARK_WEBHOOK_URL: `http://127.0.0.1:${smartPayPort}/webhooks/postmark`,
       SANDBOX_POSTMARK_WEBHOOK_USER: credentials.postmarkWebhookUser,
       SANDBOX_POSTMARK_WEBHOOK_PASSWORD: credentials.postmarkWebhookPassword,
@@ -154,6 +158,8 @@ export interface SmartPaySettings {
   sandbox: SandboxDescription;
   credentials: GatewayCredentials;
   logFile: string;
+  /** PEM (key + certificate) the issuer signs invoices with. */
+  invoiceCertificateFile: string;
 }
 
 /**
@@ -206,6 +212,22 @@ export function smartPayEnv(s: SmartPaySettings): Record<string, string> {
     MAIL_RETRY_SCHEDULE: '1s,2s,4s,8s',
     SMARTPAY_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
     SMARTPAY_WEBHOOK_RETRY_SCHEDULE: '1s,2s,4s,8s,8s',
+    // Invoices as a production deployment configures them, submitted to the sandbox's SUNAT stand-in (which takes
+    // SUNAT beta's MODDATOS user after any RUC).
+    SUNAT_ISSUERS: JSON.stringify([
+      {
+        app: '*',
+        ruc: '20000000001',
+        legal_name: 'SMARTPAY CRASH S.A.C.',
+        address: { line: 'AV. JAVIER PRADO ESTE 123', district: 'SAN ISIDRO', province: 'LIMA', department: 'LIMA', ubigeo: '150131' },
+        certificate: { pem_file: s.invoiceCertificateFile },
+        sol_user: 'MODDATOS',
+        sol_password: 'moddatos',
+        bill_service_url: s.sandbox.sunat.bill_service_url ?? `${s.sandbox.sunat.base_url}/ol-ti-itcpfegem-beta/billService`,
+      },
+    ]),
+    INVOICE_SUBMIT_RETRY_SCHEDULE: '1s,2s,4s,8s',
+    SUNAT_TIMEOUT: '2s',
   });
 }
 

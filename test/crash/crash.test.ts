@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBase62 } from '../../src/common/secrets';
+import { generateDemoCredentials } from '../../src/invoices/ubl/signing-credentials';
 import { sleep, stopAll } from '../support/child-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { OUTPUT_DIR, recordSecret, TEST_DB } from '../support/test-env';
@@ -48,7 +50,10 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     const port = await freePort();
     sandbox = await StandaloneSandbox.start(credentials, port);
     database = await createTestDatabase();
-    const env = smartPayEnv({ databaseUrl: database.url, port, apiKey, adminPassword, sandbox: sandbox.info, credentials, logFile: crashLogFile() });
+    const signing = generateDemoCredentials({ ruc: '20000000001', legalName: 'SMARTPAY CRASH S.A.C.', validDays: 30 });
+    const invoiceCertificateFile = join(mkdtempSync(join(tmpdir(), 'smartpay-crash-')), 'cpe.pem');
+    writeFileSync(invoiceCertificateFile, `${signing.privateKeyPem}\n${signing.certificatePem}`);
+    const env = smartPayEnv({ databaseUrl: database.url, port, apiKey, adminPassword, sandbox: sandbox.info, credentials, logFile: crashLogFile(), invoiceCertificateFile });
     await migrate(env);
     db = await createConnection(database.url);
     smartpay = new SmartPayServer(env, port);

@@ -27,6 +27,8 @@ import { TEST_DB } from '../support/test-env';
 import { until } from '../support/wait';
 
 const ENV = {
+  // The simulator checks every document against the UBL 2.1 XSDs, as SUNAT does (off by default in the tests).
+  SANDBOX_SUNAT_SCHEMA_VALIDATION: 'on',
   JOBS_POLL_INTERVAL: '50ms',
   INVOICE_SUBMIT_RETRY_SCHEDULE: '200ms,200ms,200ms',
   CIRCUIT_BREAKER_THRESHOLD: '1000',

@@ -50,6 +50,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
     SMARTPAY_ADMIN_PASSWORD: adminPassword,
     LOG_LEVEL: 'info',
     LOG_FILE: join(LOG_DIR, `${TEST_DB}-${process.pid}.log`),
+    // Every paid order is invoiced in sandbox mode; the SUNAT simulator's XSD check of each document (0.3 s of
+    // CPU) belongs to the invoice suites, which turn it on — elsewhere it would only slow the suites down.
+    SANDBOX_SUNAT_SCHEMA_VALIDATION: 'off',
     ...env,
   });
   const { app } = await createApp(config);
