@@ -8,6 +8,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let failedFiles = 0;
+const failures = [];
 for (const file of files) {
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, 'utf8'));
@@ -15,7 +16,18 @@ for (const file of files) {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   failedFiles += report.numFailedTestSuites ?? 0;
+  // A file can fail with every test passed (a hook that timed out, a suite that did not load): name it and
+  // say why here, at the very end of the output, where a truncated CI log still shows it.
+  for (const result of report.testResults ?? []) {
+    if (result.status !== 'failed') continue;
+    const failedTests = (result.assertionResults ?? []).filter((a) => a.status === 'failed').map((a) => a.fullName);
+    const why = String(result.message ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 600);
+    failures.push(`${file}: ${result.name.replace(process.cwd() + '/', '')}` +
+      (failedTests.length ? `\n    failed: ${failedTests.slice(0, 5).join(' | ')}` : '') +
+      (why ? `\n    ${why.replace(/\n/g, '\n    ')}` : ''));
+  }
 }
+if (failures.length > 0) console.log(`\nFailed test files:\n  ${failures.join('\n  ')}`);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped, ${failedFiles} test files failed`);
 const steps = failedSteps.split(';').filter(Boolean);
 if (steps.length > 0) console.log(`FAILED steps: ${steps.join('; ')}`);
