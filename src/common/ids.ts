@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   webhookEndpoint: 'we',
   invoice: 'inv',
+  invoiceSummary: 'isum',
   creditTransaction: 'ctx',
   creditLot: 'cl',
   admin: 'adm',

@@ -107,6 +107,8 @@ export class AppConfig {
     creditNoteReasons: { full: '01' | '06'; partial: '07' | '09' };
     submitRetryScheduleMs: number[];
     maxReissues: number;
+    summaryPollScheduleMs: number[];
+    summaryMaxLines: number;
   };
 
   constructor(e: Env) {
@@ -221,6 +223,8 @@ export class AppConfig {
       creditNoteReasons: { full: e.INVOICE_CREDIT_NOTE_REASON_FULL, partial: e.INVOICE_CREDIT_NOTE_REASON_PARTIAL },
       submitRetryScheduleMs: e.INVOICE_SUBMIT_RETRY_SCHEDULE,
       maxReissues: e.INVOICE_MAX_REISSUES,
+      summaryPollScheduleMs: e.INVOICE_SUMMARY_POLL_SCHEDULE,
+      summaryMaxLines: e.INVOICE_SUMMARY_MAX_LINES,
     };
     if (this.env === 'production' && this.sandbox.enabled) {
       throw new ConfigError(['SMARTPAY_SANDBOX: sandbox mode is never allowed with NODE_ENV=production; set gateway credentials']);

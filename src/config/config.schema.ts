@@ -318,6 +318,10 @@ export const envSchema = z.object({
   INVOICE_SUBMIT_RETRY_SCHEDULE: durationList.default([60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000]),
   /** How many times a rejected document is issued again under a new number before it waits for a person. */
   INVOICE_MAX_REISSUES: z.coerce.number().int().min(0).max(10).default(1),
+  /** Issuers with `boletas: daily_summary`: when SUNAT is asked again for a summary's ticket still in process (98). */
+  INVOICE_SUMMARY_POLL_SCHEDULE: durationList.default([10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000, 10_800_000, 21_600_000]),
+  /** Most documents in one daily summary; a day with more goes in several (RC-…-1, RC-…-2). */
+  INVOICE_SUMMARY_MAX_LINES: z.coerce.number().int().min(1).max(500).default(500),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -47,6 +47,11 @@ const issuerSchema = z.strictObject({
   sol_user: z.string().trim().min(1).max(50),
   sol_password: z.string().min(1).optional(),
   sol_password_file: z.string().min(1).optional(),
+  /**
+   * How boletas and their credit notes reach SUNAT: `each` with sendBill as they are issued (like facturas), or
+   * `daily_summary` in the resumen diario (RC) of their day, sent with sendSummary the day after.
+   */
+  boletas: z.enum(['each', 'daily_summary']).default('each'),
   /** The billService URL of SUNAT or of an OSE speaking the same contract; default SUNAT_BILL_SERVICE_URL. */
   bill_service_url: z.url({ protocol: /^https?$/ }).optional(),
 });

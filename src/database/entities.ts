@@ -24,6 +24,7 @@ import { CreditAccount } from '../credits/credit-account.entity';
 import { CreditLot } from '../credits/credit-lot.entity';
 import { Invoice } from '../invoices/invoice.entity';
 import { InvoiceSequence } from '../invoices/invoice-sequence.entity';
+import { InvoiceSummary } from '../invoices/summary/invoice-summary.entity';
 import { CreditTransaction } from '../credits/credit-transaction.entity';
 import { SystemSetting } from './system-setting.entity';
 
@@ -57,4 +58,5 @@ export const ENTITIES = [
   CreditTransaction,
   Invoice,
   InvoiceSequence,
+  InvoiceSummary,
 ];

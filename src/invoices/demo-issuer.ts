@@ -12,4 +12,5 @@ export const DEMO_ISSUER: IssuerConfig = {
   certificate: { pem_file: '(generated)' },
   sol_user: 'MODDATOS',
   sol_password: 'moddatos',
+  boletas: 'each',
 };

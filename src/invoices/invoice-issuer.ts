@@ -41,8 +41,8 @@ export interface PendingReceipt {
 
 /**
  * Issues documents: one transaction allocates the number, builds and signs the UBL, stores the document, points the
- * order at it, records `invoice.issued` and enqueues its submission (and, for a sale, the receipt e-mail with the
- * invoice attached). Exactly once per `issueKey`: the check and the insert are in the same transaction as the
+ * order at it, records `invoice.issued` and enqueues its submission — unless it is a boleta (or its note) of an
+ * issuer that reports those in the daily summary — and, for a sale, the receipt e-mail with the invoice attached. Exactly once per `issueKey`: the check and the insert are in the same transaction as the
  * number, and a job that runs twice (a crash, a lease taken over) either finds the document or rolls back its
  * number when the unique key refuses its twin.
  */
@@ -163,6 +163,10 @@ export class InvoiceIssuer {
         sunatObservations: [],
         cdr: null,
         submitAttempts: 0,
+        // Boletas and their notes of an issuer that reports them in the daily summary wait for it (no sendBill).
+        submission: issuer.boletas === 'daily_summary' && planned.series.startsWith('B') ? 'summary' : 'bill',
+        summaryId: null,
+        summaryDocument: null,
         answeredAt: null,
         createdAt: now,
         updatedAt: now,
@@ -170,7 +174,7 @@ export class InvoiceIssuer {
       await this.rows.insert(tx, Invoice, invoice);
       if (planned.kind !== 'credit_note') await tx.run('update orders set invoice_id = ?, updated_at = ? where id = ?', [invoice.id, now, links.orderId]);
       await this.events.record(tx, { appId, type: 'invoice.issued', resource: { type: 'invoice', id: invoice.id }, data: presentInvoice(invoice), at: now });
-      await this.enqueueSubmission(tx, invoice);
+      if (invoice.submission === 'bill') await this.enqueueSubmission(tx, invoice);
       if (links.receipt) {
         await this.outbox.enqueue(tx, {
           appId,

@@ -13,8 +13,17 @@ import { documentFileName } from './invoice-document';
 import { ISSUE_CREDIT_NOTE_JOB, ISSUE_INVOICE_JOB } from './invoice-issuer';
 import { presentInvoice } from './invoice.presenter';
 import { IssuerRegistry } from './issuer-registry';
-import type { SubmissionResult } from './submission/submission-port';
+import type { SqlSession } from '../database/sql-session';
+import type { SubmissionAnswer, SubmissionResult } from './submission/submission-port';
 import { zipDocument } from './ubl/document-zip';
+
+/** SUNAT's decision on one document: from its own CDR (sendBill) or from its daily summary's. */
+export interface DocumentAnswer extends Pick<SubmissionAnswer, 'outcome' | 'code' | 'description' | 'observations'> {
+  /** The CDR zip, base64; null for a document answered through its summary (the summary keeps the CDR). */
+  cdr: string | null;
+  /** Whether this answer came from a send of the document itself (counted in submit_attempts). */
+  submitted: boolean;
+}
 
 /**
  * Sends an issued document to SUNAT/OSE and acts on the answer, following SUNAT's rules:
@@ -80,42 +89,52 @@ export class InvoiceSubmission {
       throw new RetryAt(new Date(now.getTime() + delay), `SUNAT/OSE did not take ${fileName}: ${description}`);
     }
 
-    const status: InvoiceStatus = result.outcome;
+    const answer = { ...result, cdr: result.cdrZip.toString('base64'), submitted: true };
+    const applied = await this.sql.transaction((tx) => this.applyAnswer(tx, invoice, answer, now));
+    if (applied?.answered.status === 'rejected') await this.alerts.raise(invoiceRejectedAlert(applied.answered, applied.reissue));
+  }
+
+  /**
+   * Inside the caller's transaction: stores SUNAT's answer for an `issued` document (conditionally: a duplicate run
+   * changes nothing twice), records `invoice.accepted` or `invoice.rejected`, and for a rejection enqueues the
+   * corrected document under a new number while INVOICE_MAX_REISSUES allows. Shared by sendBill (above) and the daily
+   * summary, whose answer decides every document in it. Returns null when the document was already answered; the
+   * caller raises the rejection alert after its commit.
+   */
+  async applyAnswer(tx: SqlSession, invoice: Invoice, answer: DocumentAnswer, now: Date): Promise<{ answered: Invoice; reissue: boolean } | null> {
+    const status: InvoiceStatus = answer.outcome;
     const answered: Invoice = {
       ...invoice,
       status,
-      sunatCode: result.code,
-      sunatDescription: result.description.slice(0, 500),
-      sunatObservations: result.observations,
-      cdr: result.cdrZip.toString('base64'),
-      submitAttempts: invoice.submitAttempts + 1,
+      sunatCode: answer.code,
+      sunatDescription: answer.description.slice(0, 500),
+      sunatObservations: answer.observations,
+      cdr: answer.cdr,
+      submitAttempts: invoice.submitAttempts + (answer.submitted ? 1 : 0),
       answeredAt: now,
       updatedAt: now,
     };
     const reissue = status === 'rejected' && this.reissuesSoFar(invoice) < this.config.invoices.maxReissues;
-    const changed = await this.sql.transaction(async (tx) => {
-      const n = await tx.run(
-        "update invoices set status = ?, sunat_code = ?, sunat_description = ?, sunat_observations = ?, cdr = ?, submit_attempts = ?, answered_at = ?, updated_at = ? where id = ? and status = 'issued'",
-        [status, answered.sunatCode, answered.sunatDescription, JSON.stringify(answered.sunatObservations), answered.cdr, answered.submitAttempts, now, now, invoice.id],
-      );
-      if (n === 0) return false;
-      await this.events.record(tx, {
-        appId: invoice.appId,
-        type: status === 'rejected' ? 'invoice.rejected' : 'invoice.accepted',
-        resource: { type: 'invoice', id: invoice.id },
-        data: presentInvoice(answered),
-        at: now,
-      });
-      if (reissue) {
-        const attempt = this.reissuesSoFar(invoice) + 2;
-        const [type, payload] = invoice.refundId
-          ? [ISSUE_CREDIT_NOTE_JOB, { refund_id: invoice.refundId, attempt, replaces: invoice.id }]
-          : [ISSUE_INVOICE_JOB, { order_id: invoice.orderId, attempt, replaces: invoice.id }];
-        await this.jobs.enqueueIn(tx, type, payload, { dedupeKey: `${type}:${invoice.issueKey.replace(/:\d+$/, '')}:${attempt}`, appId: invoice.appId });
-      }
-      return true;
+    const n = await tx.run(
+      "update invoices set status = ?, sunat_code = ?, sunat_description = ?, sunat_observations = ?, cdr = ?, submit_attempts = ?, answered_at = ?, updated_at = ? where id = ? and status = 'issued'",
+      [status, answered.sunatCode, answered.sunatDescription, JSON.stringify(answered.sunatObservations), answered.cdr, answered.submitAttempts, now, now, invoice.id],
+    );
+    if (n === 0) return null;
+    await this.events.record(tx, {
+      appId: invoice.appId,
+      type: status === 'rejected' ? 'invoice.rejected' : 'invoice.accepted',
+      resource: { type: 'invoice', id: invoice.id },
+      data: presentInvoice(answered),
+      at: now,
     });
-    if (changed && status === 'rejected') await this.alerts.raise(invoiceRejectedAlert(answered, reissue));
+    if (reissue) {
+      const attempt = this.reissuesSoFar(invoice) + 2;
+      const [type, payload] = invoice.refundId
+        ? [ISSUE_CREDIT_NOTE_JOB, { refund_id: invoice.refundId, attempt, replaces: invoice.id }]
+        : [ISSUE_INVOICE_JOB, { order_id: invoice.orderId, attempt, replaces: invoice.id }];
+      await this.jobs.enqueueIn(tx, type, payload, { dedupeKey: `${type}:${invoice.issueKey.replace(/:\d+$/, '')}:${attempt}`, appId: invoice.appId });
+    }
+    return { answered, reissue };
   }
 
   /** `sale:<order>:<n>` — n − 1 documents of this sale were rejected before this one. */

@@ -2,6 +2,8 @@ import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { json, money, timestamp } from '../database/column-types';
 import type { CustomerParty, DocumentTypeCode, InvoiceDocument } from './invoice-document';
 
+export type InvoiceSubmissionMode = 'bill' | 'summary';
+
 export type InvoiceKind = 'factura' | 'boleta' | 'credit_note';
 
 /**
@@ -28,6 +30,7 @@ export interface SunatObservation {
 @Unique({ properties: ['issueKey'] })
 @Index({ properties: ['orderId'] })
 @Index({ properties: ['appId', 'createdAt'] })
+@Index({ properties: ['submission', 'status', 'createdAt'] })
 export class Invoice {
   @PrimaryKey({ type: 'string', length: 40 })
   id!: string;
@@ -109,6 +112,20 @@ export class Invoice {
 
   @Property({ type: 'integer', default: 0 })
   submitAttempts: number = 0;
+
+  /**
+   * How it reaches SUNAT, fixed when it is issued (a later configuration change strands nothing): `bill` — sendBill
+   * on its own; `summary` — a boleta or its note in the daily summary of its day (summary/daily-summaries.ts).
+   */
+  @Property({ type: 'string', length: 16, default: 'bill' })
+  submission: InvoiceSubmissionMode = 'bill';
+
+  /** The daily summary it was sent in (`invoice_summaries.id`) and that summary's SUNAT id (`RC-20261204-1`). */
+  @Property({ type: 'string', length: 40, nullable: true })
+  summaryId: string | null = null;
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  summaryDocument: string | null = null;
 
   @Property(timestamp(true))
   answeredAt: Date | null = null;

@@ -39,6 +39,8 @@ export function presentInvoice(i: Invoice) {
     replaces_invoice_id: i.replacesInvoiceId,
     credit_note_reason: i.document.reference ? { code: i.document.reference.reasonCode, description: i.document.reference.reasonDescription } : null,
     status: i.status,
+    /** `RC-20261205-1` when the document was reported in a daily summary (issuers with `boletas: daily_summary`). */
+    summary: i.summaryDocument,
     sunat: i.sunatCode === null ? null : { code: i.sunatCode, description: i.sunatDescription, observations: i.sunatObservations },
     hash: i.hash,
     created_at: i.createdAt.toISOString(),

@@ -12,6 +12,8 @@ import { InvoicesConsumer } from './invoices.consumer';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
 import { IssuerRegistry } from './issuer-registry';
+import { DailySummaries } from './summary/daily-summaries';
+import { SummarySubmission } from './summary/summary-submission';
 
 const optionalString = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const attemptOf = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : 1);
@@ -19,12 +21,13 @@ const attemptOf = (v: unknown): number => (typeof v === 'number' && Number.isInt
 /**
  * SUNAT electronic invoices: issuers from configuration (IssuerRegistry), documents issued from `order.paid` and
  * `refund.succeeded` (InvoicesConsumer → InvoiceIssuer), submitted to SUNAT/OSE (InvoiceSubmission), and read
- * through the API (InvoicesService). The receipt e-mail of an invoicing app waits for its invoice (ReceiptPolicy).
+ * through the API (InvoicesService); boletas of issuers that report them daily go in the daily summary (DailySummaries →
+ * SummarySubmission). The receipt e-mail of an invoicing app waits for its invoice (ReceiptPolicy).
  */
 @Module({
   imports: [NotificationsModule, AlertsModule, CreditsModule],
   controllers: [InvoicesController],
-  providers: [IssuerRegistry, InvoiceNumbers, InvoiceIssuer, InvoiceSubmission, InvoicesConsumer, InvoicesService],
+  providers: [IssuerRegistry, InvoiceNumbers, InvoiceIssuer, InvoiceSubmission, InvoicesConsumer, InvoicesService, SummarySubmission, DailySummaries],
   exports: [IssuerRegistry],
 })
 export class InvoicesModule implements OnModuleInit {

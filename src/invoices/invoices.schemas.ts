@@ -52,6 +52,10 @@ export const invoiceSchema = z.object({
   replaces_invoice_id: z.string().nullable().describe('Set when this document was issued because that one was rejected'),
   credit_note_reason: z.object({ code: z.string(), description: z.string() }).nullable().describe('Catálogo 09'),
   status: z.enum(INVOICE_STATUSES),
+  summary: z
+    .string()
+    .nullable()
+    .describe('The daily summary (resumen diario, `RC-YYYYMMDD-n`) that reported this boleta or its credit note to SUNAT; null when sent on its own (sendBill) or not yet summarised'),
   sunat: z
     .object({ code: z.string().nullable(), description: z.string().nullable(), observations: z.array(z.object({ code: z.string(), description: z.string() })) })
     .nullable()

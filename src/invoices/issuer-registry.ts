@@ -21,6 +21,8 @@ export interface ResolvedIssuer {
   party: IssuerParty;
   series: IssuerSeries;
   credentials: SigningCredentials;
+  /** Boletas and their notes: sendBill each (`each`), or in the daily summary (summary/daily-summaries.ts). */
+  boletas: 'each' | 'daily_summary';
   /** Resolved on first use: the sandbox's SUNAT simulator starts after this module. */
   submitter(): SunatSubmitter;
   demo: boolean;
@@ -78,6 +80,11 @@ export class IssuerRegistry implements OnModuleInit {
     return issuer?.enabled ? issuer : null;
   }
 
+  /** Whether any issuer reports boletas in the daily summary (the summary job only runs then). */
+  usesDailySummary(): boolean {
+    return [...this.byApp.values()].some((issuer) => issuer.enabled && issuer.boletas === 'daily_summary');
+  }
+
   private resolve(issuer: IssuerConfig, credentials: SigningCredentials, demo: boolean): ResolvedIssuer {
     const password = issuer.sol_password ?? readSecret(issuer.sol_password_file!, 'sol_password_file');
     let submitter: SunatSubmitter | null = null;
@@ -93,6 +100,7 @@ export class IssuerRegistry implements OnModuleInit {
       },
       series: issuer.series,
       credentials,
+      boletas: issuer.boletas,
       submitter: () => {
         submitter ??= this.submitterFor(issuer, password, demo);
         return submitter;

@@ -15,6 +15,7 @@ export interface InvoiceView {
   series: string;
   number: number;
   full_number: string;
+  issue_date: string;
   currency: string;
   subtotal: number;
   igv: number;
@@ -27,6 +28,8 @@ export interface InvoiceView {
   replaces_invoice_id: string | null;
   credit_note_reason: { code: string; description: string } | null;
   status: string;
+  /** The daily summary (`RC-…`) that reported it, issuers with `boletas: daily_summary` only. */
+  summary: string | null;
   sunat: { code: string | null; description: string | null; observations: { code: string; description: string }[] } | null;
   hash: string;
 }

@@ -88,6 +88,9 @@ describe('SUNAT_ISSUERS', () => {
     expect(problems({ SUNAT_ISSUERS: JSON.stringify([issuer({ certificate: { password: 'x' } })]) })).toEqual([expect.stringMatching(/certificate: needs exactly one of pfx_file or pem_file/)]);
     expect(problems({ SUNAT_ISSUERS: JSON.stringify([issuer(), issuer()]) })).toEqual([expect.stringMatching(/\* has two issuers/)]);
     expect(problems({ SUNAT_ISSUERS: JSON.stringify([issuer()]) })).toEqual([]);
+    expect(problems({ SUNAT_ISSUERS: JSON.stringify([issuer({ boletas: 'daily_summary' })]) })).toEqual([]);
+    expect(problems({ SUNAT_ISSUERS: JSON.stringify([issuer({ boletas: 'weekly' })]) })).toEqual([expect.stringMatching(/issuer 1: boletas: .*"each"\|"daily_summary"|issuer 1: boletas: /)]);
+    expect(problems({ INVOICE_SUMMARY_MAX_LINES: '501' })).toEqual([expect.stringMatching(/^INVOICE_SUMMARY_MAX_LINES/)]);
     expect(problems({ SUNAT_ISSUERS_FILE: join(dir, 'missing.json') })).toEqual([expect.stringMatching(/^SUNAT_ISSUERS_FILE: cannot read .*missing\.json \(ENOENT\)/)]);
   });
 

@@ -8,6 +8,8 @@ import { planSale, type DocumentContext } from '../../src/invoices/document-buil
 import { documentFileName, type InvoiceDocument } from '../../src/invoices/invoice-document';
 import type { SubmissionAnswer, SubmissionResult } from '../../src/invoices/submission/submission-port';
 import { SunatSoapSubmitter } from '../../src/invoices/submission/sunat-soap-submitter';
+import { type DailySummaryDocument } from '../../src/invoices/summary/daily-summary-document';
+import { buildSummaryDocuments } from '../../src/invoices/summary/summary-builder';
 import { buildUbl } from '../../src/invoices/ubl/ubl-builder';
 import { zipDocument, unzipSingle } from '../../src/invoices/ubl/document-zip';
 import { validateUbl } from '../../src/invoices/ubl/ubl-schema';
@@ -367,29 +369,75 @@ describe('resends', () => {
 });
 
 describe('sendSummary and getStatus', () => {
-  const summary = (id: string, marker = ''): string =>
-    `<?xml version="1.0" encoding="UTF-8"?><SummaryDocuments xmlns="urn:sunat:names:specification:ubl:peru:schema:xsd:SummaryDocuments-1" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"><cbc:UBLVersionID>2.0</cbc:UBLVersionID><cbc:CustomizationID>1.1</cbc:CustomizationID><cbc:ID>${id}</cbc:ID><cbc:Note>${marker}</cbc:Note></SummaryDocuments>`;
+  let rcCounter = 0;
+  /** A signed daily summary with one boleta line, under a fresh RC number; `legalName` carries test data. */
+  function rc(legalName = 'SMARTPAY PRUEBAS S.A.C.'): { id: string; base: string; xml: string } {
+    const id = `RC-20261204-${++rcCounter}`;
+    const doc: DailySummaryDocument = {
+      issuer: { ...ctx().issuer, legalName },
+      id,
+      referenceDate: '2026-12-03',
+      issueDate: '2026-12-04',
+      lines: [{ typeCode: '03', series: 'B001', number: rcCounter, currency: 'PEN', customer: { documentType: '1', documentNumber: '46027896' }, base: 10000, igv: 1800, total: 11800 }],
+    };
+    return { id, base: `${RUC}-${id}`, xml: signed(buildSummaryDocuments(doc)) };
+  }
+
+  async function decided(client: SunatSoapSubmitter, base: string, xml: string): Promise<SubmissionResult> {
+    const sent = await client.sendSummary(`${base}.zip`, zipDocument(base, xml));
+    expect(sent.outcome, JSON.stringify(sent)).toBe('ticket');
+    const ticket = (sent as { ticket: string }).ticket;
+    expect(await client.getStatus(ticket)).toEqual({ outcome: 'in_process', ticket });
+    return (await client.getStatus(ticket)) as SubmissionResult;
+  }
 
   it('gives a ticket; getStatus answers 98 first, then 0 with the CDR', async () => {
     const client = submitter();
-    const base = `${RUC}-RC-20261204-1`;
-    const sent = await client.sendSummary(`${base}.zip`, zipDocument(base, summary('RC-20261204-1')));
-    expect(sent).toMatchObject({ outcome: 'ticket', ticket: expect.stringMatching(/^\d+$/) });
-    const ticket = (sent as { ticket: string }).ticket;
-    expect(await client.getStatus(ticket)).toEqual({ outcome: 'in_process', ticket });
-    const done = answer((await client.getStatus(ticket)) as SubmissionResult);
-    expect(done).toMatchObject({ outcome: 'accepted', code: '0', description: 'El Resumen diario RC-20261204-1, ha sido aceptado' });
+    const { id, base, xml } = rc();
+    const done = answer(await decided(client, base, xml));
+    expect(done).toMatchObject({ outcome: 'accepted', code: '0', description: `El Resumen diario ${id}, ha sido aceptado` });
     expect(await validateUbl(done.cdrXml, 'ApplicationResponse')).toMatchObject({ valid: true });
-    expect((await documentsNamed(`${base}.zip`))[0]).toMatchObject({ operation: 'sendSummary', type: 'RC', ticket });
+    const [listed] = await documentsNamed(`${base}.zip`);
+    expect(listed).toMatchObject({ operation: 'sendSummary', type: 'RC', outcome: 'accepted', resend: false });
   });
 
-  it('99 with a rejection CDR for SUNAT-REJECT; 0127 for an unknown ticket', async () => {
+  it('an identical resend gets the same ticket; other XML under a taken summary ID is fault 1033', async () => {
     const client = submitter();
-    const base = `${RUC}-RA-20261204-2`;
-    const voided = summary('RA-20261204-2', 'SUNAT-REJECT').replace(/SummaryDocuments/g, 'VoidedDocuments');
-    const sent = (await client.sendSummary(`${base}.zip`, zipDocument(base, voided))) as { ticket: string };
-    await client.getStatus(sent.ticket);
-    expect(await client.getStatus(sent.ticket)).toMatchObject({ outcome: 'rejected', code: '2800' });
+    const { base, xml } = rc();
+    const first = (await client.sendSummary(`${base}.zip`, zipDocument(base, xml))) as { ticket: string };
+    expect(await client.sendSummary(`${base}.zip`, zipDocument(base, xml))).toEqual({ outcome: 'ticket', ticket: first.ticket });
+    const other = xml.replace('<cbc:ReferenceDate>2026-12-03', '<cbc:ReferenceDate>2026-12-02');
+    expect(await client.sendSummary(`${base}.zip`, zipDocument(base, other))).toMatchObject({ outcome: 'exception', code: '1033', retryable: false });
+    // Newest first: the 1033 fault, the resend, the first send.
+    expect((await documentsNamed(`${base}.zip`)).map((d) => [d.outcome, d.resend])).toEqual([
+      ['exception', false],
+      ['accepted', true],
+      ['accepted', false],
+    ]);
+  });
+
+  it('rejects at getStatus (99): SUNAT-REJECT test data (2800), a bad signature (2334), a schema-invalid summary (2401), a queued rejection', async () => {
+    const client = submitter();
+    const marked = rc('SUNAT-REJECT S.A.C.');
+    expect(await decided(client, marked.base, marked.xml)).toMatchObject({ outcome: 'rejected', code: '2800' });
+    const tampered = rc();
+    expect(await decided(client, tampered.base, tampered.xml.replace('>118.00<', '>119.00<'))).toMatchObject({ outcome: 'rejected', code: '2334' });
+    const invalid = rc();
+    expect(await decided(client, invalid.base, invalid.xml.replace(/<cbc:LineID>1<\/cbc:LineID>/, ''))).toMatchObject({ outcome: 'rejected', code: '2401' });
+    await controlJson('/sunat/_outcomes', post({ code: '2223' }));
+    const queued = rc();
+    expect(await decided(client, queued.base, queued.xml)).toMatchObject({ outcome: 'rejected', code: '2223' });
+  });
+
+  it('a queued fault is the sendSummary answer; a queued observation is accepted with it; 0127 for an unknown ticket', async () => {
+    const client = submitter();
+    await controlJson('/sunat/_outcomes', post({ code: '0100' }));
+    const first = rc();
+    expect(await client.sendSummary(`${first.base}.zip`, zipDocument(first.base, first.xml))).toMatchObject({ outcome: 'exception', code: '0100', retryable: true });
+    expect(answer(await decided(client, first.base, first.xml))).toMatchObject({ outcome: 'accepted', code: '0' });
+    await controlJson('/sunat/_outcomes', post({ code: '4287' }));
+    const observed = rc();
+    expect(await decided(client, observed.base, observed.xml)).toMatchObject({ outcome: 'accepted_with_observations', observations: [expect.objectContaining({ code: '4287' })] });
     expect(await client.getStatus('999')).toMatchObject({ outcome: 'exception', code: '0127', retryable: false });
   });
 });

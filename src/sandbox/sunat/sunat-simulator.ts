@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { validateUbl } from '../../invoices/ubl/ubl-schema';
 import { verifyUblSignature } from '../../invoices/ubl/ubl-signer';
 import type { WireResponse } from '../fault-listener';
 import type { Clock } from '../sim-types';
@@ -25,9 +26,11 @@ import { NS, path, textOf } from './sunat-xml';
  *   file name; RUC; zip; XML; root, type, ID and supplier RUC against the name; number already answered; SUNAT-EXCEPTION test
  *   data; XSD (validateUbl; switchable, `validateSchema`); signature (verifyUblSignature); queued rejection or
  *   observation, else SUNAT-REJECT / SUNAT-OBSERVE test data; totals.
- * - `sendSummary(fileName, contentFile)`: RC/RA/RR files (name, zip, XML root and ID only) → `ticket`.
- * - `getStatus(ticket)`: `statusCode` 98 (in process) the first time, then 0 with `content` = the CDR zip, or 99 with a
- *   rejection CDR when the summary contains SUNAT-REJECT.
+ * - `sendSummary(fileName, contentFile)`: RC/RA/RR files → `ticket`. Checked: queued fault; file name, RUC, zip,
+ *   root and ID; an ID already taken (identical resend: the same ticket; other XML: fault 1033); the RC XSD
+ *   (switchable like sendBill's); signature; queued rejection or observation, else SUNAT-REJECT test data.
+ * - `getStatus(ticket)`: `statusCode` 98 (in process) the first time, then 0 with `content` = the CDR zip (observations
+ *   as its notes), or 99 with the rejection CDR.
  *
  * Resends (SmartPay resends after a timeout, and must learn the first send was taken): a number once answered
  * (accepted or rejected) is taken. An identical resend — the same XML bytes — gets the stored CDR again, unchanged;
@@ -149,7 +152,7 @@ export class SunatSimulator {
     this.store.clear();
   }
 
-  /** Queues `count` answers for the next sendBill calls; null when the code is not one SUNAT answers. */
+  /** Queues `count` answers for the next sendBill/sendSummary calls; null when the code is not one SUNAT answers. */
   queueOutcome(code: string, count = 1, description: string | null = null): ForcedOutcome[] | null {
     if (classOf(code) === null) return null;
     const normalised = normaliseCode(code);
@@ -184,7 +187,7 @@ export class SunatSimulator {
       case 'sendBill':
         return sendBillResponse(await this.recorded(call.operation, call.fileName, () => this.sendBill(call.fileName, call.contentFile, ruc)));
       case 'sendSummary':
-        return sendSummaryResponse(await this.recorded(call.operation, call.fileName, () => Promise.resolve(this.sendSummary(call.fileName, call.contentFile, ruc))));
+        return sendSummaryResponse(await this.recorded(call.operation, call.fileName, () => this.sendSummary(call.fileName, call.contentFile, ruc)));
       case 'getStatus':
         return this.getStatus(call.ticket, ruc);
     }
@@ -310,16 +313,50 @@ export class SunatSimulator {
     return next && classOf(next.code) !== 'exception' ? this.store.takeQueued() : null;
   }
 
-  private sendSummary(fileName: string, contentFile: string, ruc: string): string {
+  /**
+   * A summary is taken as SUNAT takes it — a ticket now, the decision later by getStatus — after the same checks as
+   * a sendBill document: a queued fault first; file name, zip and root; then (RC only) the SummaryDocuments XSD
+   * when schema validation is on, the signature, a queued rejection/observation or SUNAT-REJECT test data. An
+   * identical resend of a summary ID gets its ticket again; another XML under that ID is fault 1033.
+   */
+  private async sendSummary(fileName: string, contentFile: string, ruc: string): Promise<string> {
+    const queued = this.store.queued[0];
+    if (queued && classOf(queued.code) === 'exception') {
+      this.store.takeQueued();
+      throw new SunatFault(queued.code, queued.description ?? undefined);
+    }
     const file = readSummaryFile(fileName, contentFile, ruc);
-    const ticket = this.store.nextTicket(this.options.now());
-    const rejected = markersIn(file.text).has('reject');
-    const code = rejected ? '2800' : '0';
-    const description = rejected ? messageOf('2800') : acceptedDescription(file.type, file.id);
-    const xml = buildCdrXml({ cdrId: ticket, documentId: file.id, documentTypeCode: null, issuerRuc: ruc, recipient: null, responseCode: code, description, notes: [], at: new Date(this.options.now()) });
-    this.store.tickets.set(ticket, { ruc, polls: 0, statusCode: rejected ? '99' : '0', cdrZip: cdrZip(file.base, xml) });
     const parts = fileNameParts(fileName);
-    this.record({ ...parts, file_name: fileName, operation: 'sendSummary', outcome: rejected ? 'rejected' : 'accepted', code, description, observations: [], ticket, resend: false });
+    const taken = this.store.summaries.get(`${ruc}-${file.id}`);
+    if (taken) {
+      if (taken.digest !== file.digest) throw new SunatFault('1033');
+      this.record({ ...parts, file_name: fileName, operation: 'sendSummary', outcome: taken.outcome, code: taken.code, description: taken.description, observations: [], ticket: taken.ticket, resend: true });
+      return taken.ticket;
+    }
+    let rejection: SunatObservation | null = null;
+    if (file.type === 'RC' && (this.options.validateSchema ?? true)) {
+      const result = await validateUbl(file.bytes, 'SummaryDocuments');
+      if (!result.valid) rejection = { code: '2401', description: `${messageOf('2401')}: ${result.errors[0] ?? 'documento inválido'}` };
+    }
+    if (!rejection) {
+      const signature = verifyUblSignature(file.text);
+      if (!signature.valid) rejection = { code: '2334', description: `${messageOf('2334')}: ${signature.errors[0] ?? 'firma inválida'}` };
+    }
+    const observations: SunatObservation[] = [];
+    if (!rejection) {
+      const forced = this.takeContentOutcome();
+      if (forced && classOf(forced.code) === 'rejection') rejection = { code: forced.code, description: forced.description ?? messageOf(forced.code) };
+      else if (forced && classOf(forced.code) === 'observation') observations.push({ code: forced.code, description: forced.description ?? messageOf(forced.code) });
+      else if (!forced && markersIn(file.text).has('reject')) rejection = { code: '2800', description: messageOf('2800') };
+    }
+    const ticket = this.store.nextTicket(this.options.now());
+    const outcome: SunatOutcome = rejection ? 'rejected' : observations.length > 0 ? 'accepted_with_observations' : 'accepted';
+    const code = rejection?.code ?? '0';
+    const description = rejection?.description ?? acceptedDescription(file.type, file.id);
+    const xml = buildCdrXml({ cdrId: ticket, documentId: file.id, documentTypeCode: null, issuerRuc: ruc, recipient: null, responseCode: code, description, notes: observations, at: new Date(this.options.now()) });
+    this.store.tickets.set(ticket, { ruc, polls: 0, statusCode: rejection ? '99' : '0', cdrZip: cdrZip(file.base, xml), inProcessPolls: 1 });
+    this.store.summaries.set(`${ruc}-${file.id}`, { digest: file.digest, ticket, outcome, code, description });
+    this.record({ ...parts, file_name: fileName, operation: 'sendSummary', outcome, code, description, observations, ticket, resend: false });
     return ticket;
   }
 
@@ -328,7 +365,7 @@ export class SunatSimulator {
     if (!ticket) throw new SunatFault('0127');
     if (ticket.ruc !== ruc) throw new SunatFault('0126');
     ticket.polls += 1;
-    return ticket.polls === 1 ? getStatusResponse('98', null) : getStatusResponse(ticket.statusCode, ticket.cdrZip);
+    return ticket.polls <= ticket.inProcessPolls ? getStatusResponse('98', null) : getStatusResponse(ticket.statusCode, ticket.cdrZip);
   }
 }
 

@@ -41,6 +41,8 @@ export interface SummaryTicket {
   polls: number;
   statusCode: '0' | '99';
   cdrZip: Buffer;
+  /** Polls answered 98 before the decision (1 by default). */
+  inProcessPolls: number;
 }
 
 /** An answer queued by the control endpoint for the next sendBill calls. */
@@ -55,6 +57,8 @@ export class SunatStore {
   /** By `{RUC}-{type}-{series}-{number}`: a number once answered is taken. */
   registered = new Map<string, RegisteredDocument>();
   tickets = new Map<string, SummaryTicket>();
+  /** By `{RUC}-{summary id}`: the XML digest and ticket of a summary once taken (an identical resend gets the ticket again). */
+  summaries = new Map<string, { digest: string; ticket: string; outcome: SunatOutcome; code: string; description: string }>();
   queued: ForcedOutcome[] = [];
   /** Documents whose SUNAT-EXCEPTION test data already produced its one fault. */
   readonly exceptionsRaised = new Set<string>();
@@ -75,6 +79,7 @@ export class SunatStore {
     this.documents = [];
     this.registered.clear();
     this.tickets.clear();
+    this.summaries.clear();
     this.exceptionsRaised.clear();
   }
 }

@@ -7,6 +7,7 @@ import { Migration20261128060422 } from './Migration20261128060422';
 import { Migration20261204055702_Notifications } from './Migration20261204055702_Notifications';
 import { Migration20261204084052_Credits } from './Migration20261204084052_Credits';
 import { Migration20261204161513_Invoices } from './Migration20261204161513_Invoices';
+import { Migration20261204181019_DailySummaries } from './Migration20261204181019_DailySummaries';
 
 /** SQLite migrations in order; written by `npm run migration:create`. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204055702_Notifications', class: Migration20261204055702_Notifications },
   { name: 'Migration20261204084052_Credits', class: Migration20261204084052_Credits },
   { name: 'Migration20261204161513_Invoices', class: Migration20261204161513_Invoices },
+  { name: 'Migration20261204181019_DailySummaries', class: Migration20261204181019_DailySummaries },
 ];
