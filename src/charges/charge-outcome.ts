@@ -110,7 +110,8 @@ export async function writeOutcome(s: SqlSession, charge: Charge, observed: Char
   const attempts = reconcileAttempts === undefined ? '' : ', reconcile_attempts = ?';
   if (reconcileAttempts !== undefined) params.push(reconcileAttempts);
   params.push(charge.id, observed);
-  return (await s.run(`update charges set ${OUTCOME_SET}${attempts} where id = ? and status = ?`, params)) === 1;
+  // The primary key, not MariaDB's choice of the (status, next_reconcile_at) range: see order-payment-state.ts.
+  return (await s.run(`update charges /*! FORCE INDEX (PRIMARY) */ set ${OUTCOME_SET}${attempts} where id = ? and status = ?`, params)) === 1;
 }
 
 export type OrderEffect = ReturnType<typeof applyOutcomeToCharge>;

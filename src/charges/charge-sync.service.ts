@@ -132,7 +132,7 @@ export class ChargeSyncService {
     await this.sql.transaction(async (tx) => {
       await this.callLog.persist(tx, ctx);
       if (settled) {
-        await tx.run("update orders set status = ?, updated_at = ? where id = ? and status in ('paid', 'partially_refunded')", [settled, now, charge.orderId]);
+        await tx.run("update orders /*! FORCE INDEX (PRIMARY) */ set status = ?, updated_at = ? where id = ? and status in ('paid', 'partially_refunded')", [settled, now, charge.orderId]);
       }
     });
   }
@@ -141,7 +141,7 @@ export class ChargeSyncService {
     const next = this.schedule.nextAt(charge.attemptedAt, charge.reconcileAttempts + 1, now);
     await this.sql.transaction(async (tx) => {
       await this.callLog.persist(tx, ctx);
-      await tx.run('update charges set reconcile_attempts = ?, next_reconcile_at = ?, updated_at = ? where id = ? and status = ?', [
+      await tx.run('update charges /*! FORCE INDEX (PRIMARY) */ set reconcile_attempts = ?, next_reconcile_at = ?, updated_at = ? where id = ? and status = ?', [
         charge.reconcileAttempts + 1,
         next,
         now,

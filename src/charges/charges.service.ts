@@ -123,7 +123,7 @@ export class ChargesService {
       await this.orderState.begin(tx, caller.appId, order.id, now, replacesReview);
       if (replacesReview && previous) {
         await tx.run(
-          "update charges set status = 'failed', failure_code = 'authentication_failed', failure_message = ?, source_token = null, next_action = null, updated_at = ? where id = ? and status = 'requires_action'",
+          "update charges /*! FORCE INDEX (PRIMARY) */ set status = 'failed', failure_code = 'authentication_failed', failure_message = ?, source_token = null, next_action = null, updated_at = ? where id = ? and status = 'requires_action'",
           ['Replaced by a new attempt before 3-D Secure was completed', now, previous.id],
         );
       }
@@ -140,7 +140,7 @@ export class ChargesService {
         charge.gateway = gatewayId;
         charge.routing = [...charge.routing, { gateway: gatewayId, reason: 'failover' }];
         charge.attemptedAt = this.clock.now();
-        await this.sql.run('update charges set gateway = ?, routing = ?, attempted_at = ? where id = ?', [gatewayId, JSON.stringify(charge.routing), charge.attemptedAt, charge.id]);
+        await this.sql.run('update charges /*! FORCE INDEX (PRIMARY) */ set gateway = ?, routing = ?, attempted_at = ? where id = ?', [gatewayId, JSON.stringify(charge.routing), charge.attemptedAt, charge.id]);
       }
       outcome = await this.registry.get(gatewayId).charge(this.requestFor(charge, order, input, plan.sourceFor(gatewayId)), ctx);
       charge.routing[charge.routing.length - 1]!.result = outcome.status;
@@ -167,7 +167,7 @@ export class ChargesService {
     const now = this.clock.now();
     const claimed = await this.sql.transaction(async (tx) => {
       if (!(await this.orderState.resumeFromAction(tx, order.id, now))) return false;
-      await tx.run("update charges set status = 'pending', updated_at = ? where id = ?", [now, charge.id]);
+      await tx.run("update charges /*! FORCE INDEX (PRIMARY) */ set status = 'pending', updated_at = ? where id = ?", [now, charge.id]);
       return true;
     });
     if (!claimed) throw new ApiError('order_processing', 'The order is not awaiting this authentication');

@@ -172,7 +172,7 @@ export class InvoiceIssuer {
         updatedAt: now,
       };
       await this.rows.insert(tx, Invoice, invoice);
-      if (planned.kind !== 'credit_note') await tx.run('update orders set invoice_id = ?, updated_at = ? where id = ?', [invoice.id, now, links.orderId]);
+      if (planned.kind !== 'credit_note') await tx.run('update orders /*! FORCE INDEX (PRIMARY) */ set invoice_id = ?, updated_at = ? where id = ?', [invoice.id, now, links.orderId]);
       await this.events.record(tx, { appId, type: 'invoice.issued', resource: { type: 'invoice', id: invoice.id }, data: presentInvoice(invoice), at: now });
       if (invoice.submission === 'bill') await this.enqueueSubmission(tx, invoice);
       if (links.receipt) {

@@ -41,7 +41,7 @@ export class OrderExpiryJob implements OnModuleInit {
       total += await this.sql.transaction(async (tx) => {
         let expired = 0;
         for (const { id } of due) {
-          const moved = await tx.run("update orders set status = 'expired', updated_at = ? where id = ? and status = 'pending' and expires_at <= ?", [now, id, now]);
+          const moved = await tx.run("update orders /*! FORCE INDEX (PRIMARY) */ set status = 'expired', updated_at = ? where id = ? and status = 'pending' and expires_at <= ?", [now, id, now]);
           if (moved !== 1) continue;
           expired++;
           await this.orderEvents.recordCurrent(tx, 'order.expired', id, now);

@@ -10,6 +10,12 @@ import { Order } from './order.entity';
  * transition is one conditional UPDATE whose affected-row count decides who won, so concurrent
  * charges, cancels and expiry interleave safely on SQLite and MySQL/MariaDB alike. Each method
  * runs on the caller's transaction: a SqlRunner transaction, or `sessionOf(tx)` inside an ORM one.
+ *
+ * `/*! FORCE INDEX (PRIMARY) *\/`: MySQL/MariaDB execute the comment, SQLite skips it (and uses the key anyway).
+ * Without it MariaDB 10.11, seeing few rows in the (status, expires_at) or (app_id, status) index, runs these
+ * single-row updates as a range scan of that index, which under REPEATABLE READ takes next-key locks on every
+ * pending order's index entry: concurrent payments then wait on each other and deadlock (the bench saw one answer
+ * 500 internal_error that way). Every update by id in the payment path says which index to use.
  */
 @Injectable()
 export class OrderPaymentState {
@@ -22,8 +28,8 @@ export class OrderPaymentState {
   async begin(s: SqlSession, appId: string, orderId: string, now: Date, allowFromRequiresAction: boolean): Promise<void> {
     const claimed = await s.run(
       allowFromRequiresAction
-        ? "update orders set status = 'processing', updated_at = ? where id = ? and app_id = ? and status in ('pending', 'requires_action') and expires_at > ?"
-        : "update orders set status = 'processing', updated_at = ? where id = ? and app_id = ? and status = 'pending' and expires_at > ?",
+        ? "update orders /*! FORCE INDEX (PRIMARY) */ set status = 'processing', updated_at = ? where id = ? and app_id = ? and status in ('pending', 'requires_action') and expires_at > ?"
+        : "update orders /*! FORCE INDEX (PRIMARY) */ set status = 'processing', updated_at = ? where id = ? and app_id = ? and status = 'pending' and expires_at > ?",
       [now, orderId, appId, now],
     );
     if (claimed === 1) return;
@@ -41,7 +47,7 @@ export class OrderPaymentState {
 
   async markPaid(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<boolean> {
     const changed = await s.run(
-      "update orders set status = 'paid', gateway = ?, latest_charge_id = ?, paid_at = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action', 'pending')",
+      "update orders /*! FORCE INDEX (PRIMARY) */ set status = 'paid', gateway = ?, latest_charge_id = ?, paid_at = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action', 'pending')",
       [gateway, chargeId, now, now, orderId],
     );
     return changed === 1;
@@ -49,7 +55,7 @@ export class OrderPaymentState {
 
   /** The attempt failed: the order is payable again. True when the order moved. */
   async release(s: SqlSession, orderId: string, chargeId: string, now: Date): Promise<boolean> {
-    const changed = await s.run("update orders set status = 'pending', latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')", [
+    const changed = await s.run("update orders /*! FORCE INDEX (PRIMARY) */ set status = 'pending', latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')", [
       chargeId,
       now,
       orderId,
@@ -58,7 +64,7 @@ export class OrderPaymentState {
   }
 
   async markRequiresAction(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<boolean> {
-    const changed = await s.run("update orders set status = 'requires_action', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status = 'processing'", [
+    const changed = await s.run("update orders /*! FORCE INDEX (PRIMARY) */ set status = 'requires_action', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status = 'processing'", [
       gateway,
       chargeId,
       now,
@@ -70,7 +76,7 @@ export class OrderPaymentState {
   /** Still in flight (pending at the gateway): keep `processing`, remember the attempt. */
   async keepProcessing(s: SqlSession, orderId: string, gateway: string, chargeId: string, now: Date): Promise<boolean> {
     const changed = await s.run(
-      "update orders set status = 'processing', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')",
+      "update orders /*! FORCE INDEX (PRIMARY) */ set status = 'processing', gateway = ?, latest_charge_id = ?, updated_at = ? where id = ? and status in ('processing', 'requires_action')",
       [gateway, chargeId, now, orderId],
     );
     return changed === 1;
@@ -78,7 +84,7 @@ export class OrderPaymentState {
 
   /** Moves a requires_action order back to processing for the 3-D Secure completion call. */
   async resumeFromAction(s: SqlSession, orderId: string, now: Date): Promise<boolean> {
-    const changed = await s.run("update orders set status = 'processing', updated_at = ? where id = ? and status = 'requires_action'", [now, orderId]);
+    const changed = await s.run("update orders /*! FORCE INDEX (PRIMARY) */ set status = 'processing', updated_at = ? where id = ? and status = 'requires_action'", [now, orderId]);
     return changed === 1;
   }
 }
@@ -114,7 +120,7 @@ function refusal(order: Order, now: Date): ApiError {
 export class OrderRefundState {
   async reserve(em: EntityManager, orderId: string, amount: number, now: Date): Promise<boolean> {
     const changed = await sessionOf(em).run(
-      'update orders set amount_refunded = amount_refunded + ?, updated_at = ? where id = ? and status in (?, ?) and amount_refunded + ? <= amount',
+      'update orders /*! FORCE INDEX (PRIMARY) */ set amount_refunded = amount_refunded + ?, updated_at = ? where id = ? and status in (?, ?) and amount_refunded + ? <= amount',
       [amount, now, orderId, 'paid', 'partially_refunded', amount],
     );
     return changed === 1;
@@ -128,7 +134,7 @@ export class OrderRefundState {
    */
   async unreserve(em: EntityManager, orderId: string, amount: number, now: Date): Promise<void> {
     await sessionOf(em).run(
-      "update orders set status = case when status = 'refunded' and amount_refunded - ? < amount then (case when amount_refunded - ? > 0 then 'partially_refunded' else 'paid' end) else status end, amount_refunded = amount_refunded - ?, updated_at = ? where id = ? and amount_refunded >= ?",
+      "update orders /*! FORCE INDEX (PRIMARY) */ set status = case when status = 'refunded' and amount_refunded - ? < amount then (case when amount_refunded - ? > 0 then 'partially_refunded' else 'paid' end) else status end, amount_refunded = amount_refunded - ?, updated_at = ? where id = ? and amount_refunded >= ?",
       [amount, amount, amount, now, orderId, amount],
     );
   }
@@ -136,7 +142,7 @@ export class OrderRefundState {
   /** A refund succeeded: the order is refunded when nothing is left, else partially refunded. */
   async settle(em: EntityManager, orderId: string, now: Date): Promise<void> {
     await sessionOf(em).run(
-      "update orders set status = case when amount_refunded >= amount then 'refunded' else 'partially_refunded' end, updated_at = ? where id = ? and status in ('paid', 'partially_refunded')",
+      "update orders /*! FORCE INDEX (PRIMARY) */ set status = case when amount_refunded >= amount then 'refunded' else 'partially_refunded' end, updated_at = ? where id = ? and status in ('paid', 'partially_refunded')",
       [now, orderId],
     );
   }

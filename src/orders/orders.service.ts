@@ -134,7 +134,7 @@ export class OrdersService {
       // requires_action is cancelable only after a Culqi REVIEW (nothing was charged); a Mercado Pago
       // challenge may still complete at the gateway, so that order must wait.
       const n = await tx.run(
-        "update orders set status = 'canceled', canceled_at = ?, updated_at = ? where id = ? and app_id = ? and (status = 'pending' or (status = 'requires_action' and gateway = 'culqi'))",
+        "update orders /*! FORCE INDEX (PRIMARY) */ set status = 'canceled', canceled_at = ?, updated_at = ? where id = ? and app_id = ? and (status = 'pending' or (status = 'requires_action' and gateway = 'culqi'))",
         [now, now, id, caller.appId],
       );
       if (n === 1) await this.orderEvents.recordCurrent(tx, 'order.canceled', id, now);
