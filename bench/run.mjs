@@ -18,7 +18,7 @@
 // The default run ends with a compact credits suite (≈ 2 min; --no-credits leaves it out).
 // Options: --db sqlite|mariadb|both, --rates 50,200, --duration 20, --step 5, --rate 50 (soak),
 //          --no-capacity, --targets yardstick,smartpay (which to run; the baseline always runs), --idempotency (send Idempotency-Key), --keep (keep the work directory), --out <dir>,
-//          --no-credits. With --credits, --rates/--duration/--step/--no-capacity/--targets apply to the credits suite.
+//          --no-credits, --invoicing (SmartPay invoices every paid order: SUNAT_ISSUERS to the sandbox's SUNAT stand-in). With --credits, --rates/--duration/--step/--no-capacity/--targets apply to the credits suite.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir, cpus, totalmem, loadavg, release } from 'node:os';
@@ -31,6 +31,7 @@ import {
   BENCH_DIR,
   alnum,
   culqiChargeCount,
+  invoicingEnv,
   migrateSmartPay,
   setCulqiFault,
   sqlCounts,
@@ -67,6 +68,7 @@ function parseArgs(argv) {
     else if (a === '--profile') args.profile = true;
     else if (a === '--credits') args.credits = true;
     else if (a === '--no-credits') args.noCredits = true;
+    else if (a === '--invoicing') args.invoicing = true;
     else if (a === '--compact') args.compact = true;
     else if (a === '--soak') args.soakS = parseDurationS(argv[i + 1] && !argv[i + 1].startsWith('--') ? value() : '10m');
     else if (a === '--db') args.db = value();
@@ -201,7 +203,8 @@ async function startTarget(ctx, sandbox, target, extraEnv = {}, nodeArgs = []) {
   const databaseUrl = await freshDatabase(ctx, target.db, target.name);
   if (target.kind === 'yardstick') return startYardstick(ctx, sandbox, { name: target.name, databaseUrl });
   await migrateSmartPay(ctx, sandbox, databaseUrl);
-  return startSmartPay(ctx, sandbox, { name: target.name, databaseUrl, extraEnv, nodeArgs, countSql: nodeArgs.length === 0 });
+  const env = ctx.args.invoicing ? { ...invoicingEnv(ctx, sandbox), ...extraEnv } : extraEnv;
+  return startSmartPay(ctx, sandbox, { name: target.name, databaseUrl, extraEnv: env, nodeArgs, countSql: nodeArgs.length === 0 });
 }
 
 function loadTarget(ctx, sandbox, target, instance) {
@@ -414,7 +417,7 @@ async function runMatrix(ctx) {
     startedAt: ctx.startedAt,
     finishedAt: new Date().toISOString(),
     machine: ctx.machine,
-    settings: { rates, durationS, stepS, gatewayLatencies: latencies, costRate, databases: dbs, mysqlUnavailable: mysqlReason, idempotencyKeys: ctx.args.idempotency },
+    settings: { rates, durationS, stepS, gatewayLatencies: latencies, costRate, databases: dbs, mysqlUnavailable: mysqlReason, idempotencyKeys: ctx.args.idempotency, invoicing: Boolean(ctx.args.invoicing) },
     targets,
     phases: phases.map(({ chargeIds, windows, ...p }) => p),
     sandboxMemory: ctx.memory.peak('sandbox'),
@@ -423,7 +426,7 @@ async function runMatrix(ctx) {
   const markdown = credits ? `${matrixMarkdown(run)}\n${creditsMarkdown(credits)}` : matrixMarkdown(run);
   process.stdout.write(`\n${markdown}\n`);
   // A run narrowed by options is written as `-partial`, so it never replaces latest.md (the default run's table).
-  const partial = ctx.args.targets || ctx.args.rates || ctx.args.durationS || ctx.args.stepS || (ctx.args.db && ctx.args.db !== 'both') || ctx.args.capacity === false || ctx.args.noCredits;
+  const partial = ctx.args.targets || ctx.args.rates || ctx.args.durationS || ctx.args.stepS || (ctx.args.db && ctx.args.db !== 'both') || ctx.args.capacity === false || ctx.args.noCredits || ctx.args.invoicing;
   writeResults(ctx, full ? 'full' : partial ? 'partial' : '', run, markdown);
   return run;
 }

@@ -147,7 +147,7 @@ export function matrixMarkdown(run) {
     '',
     machineSection(run.machine),
     '',
-    `Gateway: standalone sandbox process, Culqi simulator, ${run.settings.gatewayLatencies.join(' / ')} ms added latency. Phases: ${run.settings.rates.join(', ')} payments/s × ${run.settings.durationS} s, open loop. A payment = create order + charge (baseline: the gateway charge alone).`,
+    `Gateway: standalone sandbox process, Culqi simulator, ${run.settings.gatewayLatencies.join(' / ')} ms added latency. Phases: ${run.settings.rates.join(', ')} payments/s × ${run.settings.durationS} s, open loop. A payment = create order + charge (baseline: the gateway charge alone).${run.settings.invoicing ? ' SmartPay invoices every paid order (`--invoicing`: boleta numbered, built, signed, submitted to the sandbox SUNAT, receipt PDF rendered) — beside the payments, in the same process.' : ''}`,
     '',
     '### Latency (ms from each payment’s due time; successful payments only)',
     '',

@@ -3,7 +3,8 @@
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startNode, waitFor, jsonFromStdout, httpReady, runNode } from './procs.mjs';
 
@@ -39,8 +40,7 @@ export async function startSandbox(ctx, { latencyMs, name = 'sandbox' }) {
       SANDBOX_CULQI_PUBLIC_KEY: `pk_test_${alnum(24)}`,
       SANDBOX_CULQI_SECRET_KEY: `sk_test_${alnum(24)}`,
       // The SUNAT stand-in's XSD check (about 0.3 s of CPU a document) is SUNAT's work, not SmartPay's: off, so it
-      // does not take the cores SmartPay is measured on. SmartPay's own invoicing (numbering, UBL, signing, PDF)
-      // still runs for every paid order.
+      // does not take the cores SmartPay is measured on when `--invoicing` has SmartPay invoice every paid order.
       SANDBOX_SUNAT_SCHEMA_VALIDATION: 'off',
     },
   });
@@ -99,6 +99,35 @@ function smartpayEnv(sandbox, { databaseUrl, port, apiKey, logFile, extra = {} }
     MERCADOPAGO_API_URL: d.mercadopago.base_url,
     MERCADOPAGO_WEBHOOK_SECRET: d.mercadopago.webhook_secret,
     ...extra,
+  };
+}
+
+/**
+ * `--invoicing`: SmartPay invoices every paid order as production would (SUNAT_ISSUERS with a PEM certificate made
+ * here, submitting to the sandbox's SUNAT stand-in): numbering, UBL, signing, the submission job and the receipt's
+ * PDF all run beside the payments. Without it the bench (SMARTPAY_SANDBOX=off, no issuers) measures the payment
+ * path alone.
+ */
+export function invoicingEnv(ctx, sandbox) {
+  const require = createRequire(import.meta.url);
+  const { generateDemoCredentials } = require(join(ctx.dist, 'invoices/ubl/signing-credentials.js'));
+  const signing = generateDemoCredentials({ ruc: '20000000001', legalName: 'SMARTPAY BENCH S.A.C.', validDays: 30 });
+  const pemFile = join(ctx.workDir, 'cpe.pem');
+  writeFileSync(pemFile, `${signing.privateKeyPem}\n${signing.certificatePem}`);
+  const sunat = sandbox.description.sunat;
+  return {
+    SUNAT_ISSUERS: JSON.stringify([
+      {
+        app: '*',
+        ruc: '20000000001',
+        legal_name: 'SMARTPAY BENCH S.A.C.',
+        address: { line: 'AV. JAVIER PRADO ESTE 123', district: 'SAN ISIDRO', province: 'LIMA', department: 'LIMA', ubigeo: '150131' },
+        certificate: { pem_file: pemFile },
+        sol_user: 'MODDATOS',
+        sol_password: 'moddatos',
+        bill_service_url: sunat.bill_service_url ?? `${sunat.base_url}/ol-ti-itcpfegem-beta/billService`,
+      },
+    ]),
   };
 }
 
