@@ -5,6 +5,7 @@
  * Through the real HTTP API and the in-process sandboxes, on SQLite and MariaDB/MySQL.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomBase62 } from '../../src/common/secrets';
 import { InvoiceIssuer } from '../../src/invoices/invoice-issuer';
 import { validateUbl } from '../../src/invoices/ubl/ubl-schema';
 import { verifyUblSignature } from '../../src/invoices/ubl/ubl-signer';
@@ -26,7 +27,12 @@ import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { TEST_DB } from '../support/test-env';
 import { until } from '../support/wait';
 
+const CULQI_USER = 'culqi-hooks';
+const CULQI_PASSWORD = randomBase62(24);
+
 const ENV = {
+  CULQI_WEBHOOK_USER: CULQI_USER,
+  CULQI_WEBHOOK_PASSWORD: CULQI_PASSWORD,
   // The simulator checks every document against the UBL 2.1 XSDs, as SUNAT does (off by default in the tests).
   SANDBOX_SUNAT_SCHEMA_VALIDATION: 'on',
   JOBS_POLL_INTERVAL: '50ms',
@@ -112,6 +118,36 @@ describe('SUNAT invoices', () => {
     expect(await listInvoices(c, { order_id: orderId })).toHaveLength(1);
   });
 
+  it('ten duplicated Culqi webhooks of the payment, racing ten runs of the issuing job, issue one boleta', async () => {
+    const orderId = await createOrder(c);
+    const paid = await payWithCulqi(c, info, orderId);
+    const auth = `Basic ${Buffer.from(`${CULQI_USER}:${CULQI_PASSWORD}`).toString('base64')}`;
+    const webhook = () =>
+      fetch(`${t.url}/webhooks/culqi`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({
+          object: 'event',
+          id: `evt_test_${randomBase62(16)}`,
+          type: 'charge.creation.succeeded',
+          creation_date: Date.now(),
+          data: JSON.stringify({ object: 'charge', id: paid.gateway_charge_id, metadata: {} }),
+        }),
+      });
+    const issuer = t.app.get(InvoiceIssuer);
+    const answers = await Promise.all([...Array.from({ length: 10 }, webhook), ...Array.from({ length: 10 }, () => issuer.issueForOrder(orderId))]);
+    for (const a of answers.slice(0, 10)) expect((a as Response).status).toBe(200);
+    const ids = new Set(answers.slice(10).map((i) => (i as { id: string } | null)?.id));
+    expect(ids.size).toBe(1);
+    await waitForAnsweredSale(c, orderId);
+    // Let every queued job finish, then look again: one document, one order.paid, one receipt.
+    await new Promise((r) => setTimeout(r, 500));
+    const docs = await listInvoices(c, { order_id: orderId });
+    expect(docs).toHaveLength(1);
+    expect(ids.has(docs[0]!.id)).toBe(true);
+    expect((await getOrder(c, orderId)).invoice_id).toBe(docs[0]!.id);
+  });
+
   it('a full refund issues one credit note repeating the lines; a partial refund one for the part', async () => {
     const full = await paidOrder(c, info, { amount: 11800 });
     const boleta = await waitForAnsweredSale(c, full);
@@ -161,6 +197,27 @@ describe('SUNAT invoices', () => {
     expect(doc.status).toBe('accepted');
     const received = (await sunatDocuments(info)).filter((d) => d.series === doc.series && Number(d.number) === doc.number);
     expect(received.length).toBeGreaterThanOrEqual(1);
+    expect(await listInvoices(c, { order_id: orderId })).toHaveLength(1);
+  });
+
+  it('a document SUNAT never takes is resent the same on the whole schedule, then marked error with an invoice_stuck alert', async () => {
+    // The first send and one resend per entry of INVOICE_SUBMIT_RETRY_SCHEDULE (3): four faults exhaust it.
+    await forceSunatOutcome(info, '0100', 4);
+    const orderId = await paidOrder(c, info);
+    const [doc] = await waitForInvoices(c, orderId, (l) => l[0]?.status === 'error', 'the document given up');
+    expect(doc).toMatchObject({ status: 'error', sunat: { code: '0100' } });
+    const sends = (await sunatDocuments(info)).filter((d) => d.series === doc!.series && Number(d.number) === doc!.number);
+    expect(sends.map((d) => d.code)).toEqual(['0100', '0100', '0100', '0100']);
+    const alerts = await until(
+      async () => (await c.t.http.get('/v1/alerts').set(bearer(c.key))).body.data as { rule: string; severity: string; data: { invoice_id: string; attempts: number } }[],
+      (l) => l.some((a) => a.rule === 'invoice_stuck' && a.data.invoice_id === doc!.id),
+      10_000,
+      'the invoice_stuck alert',
+    );
+    expect(alerts.find((a) => a.rule === 'invoice_stuck' && a.data.invoice_id === doc!.id)).toMatchObject({ severity: 'critical', data: { attempts: 4 } });
+    // Given up means given up: nothing more is sent, and no other document is issued for the sale.
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await sunatDocuments(info)).filter((d) => d.series === doc!.series && Number(d.number) === doc!.number)).toHaveLength(4);
     expect(await listInvoices(c, { order_id: orderId })).toHaveLength(1);
   });
 
