@@ -15,7 +15,8 @@ for (const file of files) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
-  failedFiles += report.numFailedTestSuites ?? 0;
+  // numFailedTestSuites counts describe blocks too (one failing test fails its file and its describe): count files.
+  failedFiles += (report.testResults ?? []).filter((r) => r.status === 'failed').length;
   // A file can fail with every test passed (a hook that timed out, a suite that did not load): name it and
   // say why here, at the very end of the output, where a truncated CI log still shows it.
   for (const result of report.testResults ?? []) {

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
@@ -19,7 +20,7 @@ import { InvoiceNumbers } from './invoice-numbers';
 import { presentInvoice } from './invoice.presenter';
 import { IssuerRegistry, type ResolvedIssuer } from './issuer-registry';
 import { buildUbl } from './ubl/ubl-builder';
-import { signUbl } from './ubl/ubl-signer';
+import { signUbl, type UblSignatureAlgorithm } from './ubl/ubl-signer';
 
 export const ISSUE_INVOICE_JOB = 'invoices.issue';
 export const ISSUE_CREDIT_NOTE_JOB = 'invoices.issue_credit_note';
@@ -131,6 +132,28 @@ export class InvoiceIssuer {
     // Planned outside the transaction (pure, may throw on bad data); numbered, built and signed inside it.
     const planned = plan(now);
     const algorithm = this.config.invoices.signatureAlgorithm;
+    try {
+      return await this.create(issuer, appId, issueKey, planned, links, now, algorithm);
+    } catch (err) {
+      // A twin run committed the same issue_key while this one waited for the series' row lock (its check above
+      // ran before that commit): the unique key refused this insert and the rollback returned the number. The
+      // document exists exactly once; hand back that one.
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      const [twin] = await this.rows.select(this.sql, Invoice, 'issue_key = ?', [issueKey]);
+      if (!twin) throw err;
+      return twin;
+    }
+  }
+
+  private create(
+    issuer: ResolvedIssuer,
+    appId: string,
+    issueKey: string,
+    planned: PlannedDocument,
+    links: { orderId: string; refundId: string | null; referenceInvoiceId: string | null; replaces: string | null; receipt: PendingReceipt | null },
+    now: Date,
+    algorithm: UblSignatureAlgorithm,
+  ): Promise<Invoice> {
     return this.sql.transaction(async (tx) => {
       const [twin] = await this.rows.select(tx, Invoice, 'issue_key = ?', [issueKey]);
       if (twin) return twin;
