@@ -2,7 +2,8 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { formatUblAmount } from '../invoice-amounts';
 import type { IssuerParty } from '../invoice-document';
-import { UBL_NS, UBL_SIGNATURE_ID } from '../ubl/ubl-builder';
+import { UBL_NS } from '../ubl/ubl-builder';
+import { cbc, documentId, signatureBlock, XMLNS } from '../ubl/ubl-nodes';
 import type { DailySummaryDocument, SummaryLine } from './daily-summary-document';
 
 /**
@@ -25,7 +26,6 @@ export const SUMMARY_NS = {
   sac: 'urn:sunat:names:specification:ubl:peru:schema:xsd:SunatAggregateComponents-1',
 } as const;
 
-const XMLNS = 'http://www.w3.org/2000/xmlns/';
 
 /** Catálogo 06: the issuer is always identified by its RUC. */
 const RUC_DOCUMENT_TYPE = '6';
@@ -73,34 +73,9 @@ export function buildSummaryDocuments(doc: DailySummaryDocument): string {
   return root.end({ prettyPrint: true, indent: '  ' });
 }
 
-/** `B001-12`: series and correlative without padding, as SUNAT identifies a document inside its XML. */
-function documentId(series: string, number: number): string {
-  return `${series}-${number}`;
-}
 
-function cbc(parent: Node, name: string, text: string, attributes?: Record<string, string>): Node {
-  return parent.ele(UBL_NS.cbc, `cbc:${name}`, attributes).txt(singleLine(text));
-}
 
-/**
- * Every SUNAT field is one line of text; control characters (a pasted tab or newline in a name, or the C0
- * characters XML 1.0 cannot carry at all) become spaces.
- */
-function singleLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  return text.replace(/[\u0000-\u001F\u007F]/g, ' ');
-}
 
-/** Same block as on SmartPay's invoices: names the `ds:Signature` signUbl adds, by its Id. */
-function signatureBlock(root: Node, issuer: IssuerParty): void {
-  const signature = root.ele(UBL_NS.cac, 'cac:Signature');
-  cbc(signature, 'ID', UBL_SIGNATURE_ID);
-  const party = signature.ele(UBL_NS.cac, 'cac:SignatoryParty');
-  cbc(party.ele(UBL_NS.cac, 'cac:PartyIdentification'), 'ID', issuer.ruc);
-  cbc(party.ele(UBL_NS.cac, 'cac:PartyName'), 'Name', issuer.legalName);
-  const reference = signature.ele(UBL_NS.cac, 'cac:DigitalSignatureAttachment').ele(UBL_NS.cac, 'cac:ExternalReference');
-  cbc(reference, 'URI', `#${UBL_SIGNATURE_ID}`);
-}
 
 /**
  * UBL 2.0 identifies the issuer with `CustomerAssignedAccountID` (the RUC) and `AdditionalAccountID` (its catálogo

@@ -2,6 +2,7 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { formatUblAmount, type InvoiceLineAmounts } from '../invoice-amounts';
 import type { CustomerParty, DocumentReference, InvoiceDocument, IssuerParty } from '../invoice-document';
+import { cbc, documentId, signatureBlock, UBL_NS, XMLNS } from './ubl-nodes';
 
 /**
  * The UBL 2.1 XML of a SmartPay document: `Invoice` for facturas (01) and boletas (03), `CreditNote` for notas de
@@ -16,19 +17,8 @@ import type { CustomerParty, DocumentReference, InvoiceDocument, IssuerParty } f
  * common/UBL-CommonAggregateComponents-2.1.xsd); the schema rejects any other order.
  */
 
-export const UBL_NS = {
-  invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
-  creditNote: 'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2',
-  cac: 'urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2',
-  cbc: 'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2',
-  ext: 'urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2',
-  ds: 'http://www.w3.org/2000/09/xmldsig#',
-} as const;
+export { UBL_NS, UBL_SIGNATURE_ID } from './ubl-nodes';
 
-/** The `Id` of SmartPay's `ds:Signature`, named by `cac:Signature/cbc:ID` and its `#…` URI. */
-export const UBL_SIGNATURE_ID = 'SignSmartPay';
-
-const XMLNS = 'http://www.w3.org/2000/xmlns/';
 const SUNAT = 'PE:SUNAT';
 const UNECE = 'United Nations Economic Commission for Europe';
 const catalogue = (n: string): string => `urn:pe:gob:sunat:cpe:see:gem:catalogos:catalogo${n}`;
@@ -102,23 +92,8 @@ export function buildUbl(doc: InvoiceDocument): string {
   return root.end({ prettyPrint: true, indent: '  ' });
 }
 
-/** `F001-1`: series and correlative without padding, as SUNAT identifies a document inside its XML. */
-function documentId(series: string, number: number): string {
-  return `${series}-${number}`;
-}
 
-function cbc(parent: Node, name: string, text: string, attributes?: Record<string, string>): Node {
-  return parent.ele(UBL_NS.cbc, `cbc:${name}`, attributes).txt(singleLine(text));
-}
 
-/**
- * Every SUNAT field is one line of text; control characters (a pasted tab or newline in a product name, or the
- * C0 characters XML 1.0 cannot carry at all) become spaces.
- */
-function singleLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  return text.replace(/[\u0000-\u001F\u007F]/g, ' ');
-}
 
 /** Catálogo 09 reason + the modified document (cac:DiscrepancyResponse, cac:BillingReference). */
 function creditNoteReference(root: Node, reference: DocumentReference): void {
@@ -136,15 +111,6 @@ function creditNoteReference(root: Node, reference: DocumentReference): void {
   cbc(billed, 'DocumentTypeCode', reference.typeCode, { listAgencyName: SUNAT, listName: 'Tipo de Documento', listURI: catalogue('01') });
 }
 
-function signatureBlock(root: Node, issuer: IssuerParty): void {
-  const signature = root.ele(UBL_NS.cac, 'cac:Signature');
-  cbc(signature, 'ID', UBL_SIGNATURE_ID);
-  const party = signature.ele(UBL_NS.cac, 'cac:SignatoryParty');
-  cbc(party.ele(UBL_NS.cac, 'cac:PartyIdentification'), 'ID', issuer.ruc);
-  cbc(party.ele(UBL_NS.cac, 'cac:PartyName'), 'Name', issuer.legalName);
-  const reference = signature.ele(UBL_NS.cac, 'cac:DigitalSignatureAttachment').ele(UBL_NS.cac, 'cac:ExternalReference');
-  cbc(reference, 'URI', `#${UBL_SIGNATURE_ID}`);
-}
 
 /** Catálogo 06 document of a party: `6` RUC, `1` DNI, `0` none, … */
 function partyIdentification(party: Node, documentType: string, documentNumber: string): void {
