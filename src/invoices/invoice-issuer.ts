@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlockException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock';
@@ -133,7 +133,15 @@ export class InvoiceIssuer {
     const planned = plan(now);
     const algorithm = this.config.invoices.signatureAlgorithm;
     try {
-      return await this.create(issuer, appId, issueKey, planned, links, now, algorithm);
+      // The first document of a series creates its sequence row: concurrent first issuers' INSERT IGNOREs can
+      // deadlock on InnoDB; the victim's whole transaction was rolled back, so running it again is safe.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.create(issuer, appId, issueKey, planned, links, now, algorithm);
+        } catch (err) {
+          if (!(err instanceof DeadlockException) || attempt >= 3) throw err;
+        }
+      }
     } catch (err) {
       // A twin run committed the same issue_key while this one waited for the series' row lock (its check above
       // ran before that commit): the unique key refused this insert and the rollback returned the number. The
