@@ -23,6 +23,7 @@ import { startSandboxApp } from '../support/sandbox-app';
 import type { SandboxInfo } from '../support/sandbox-client';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { TEST_DB } from '../support/test-env';
+import { postCulqiChargeSucceeded } from '../support/culqi-webhooks';
 import { until } from '../support/wait';
 
 const CULQI_USER = 'culqi-hooks';
@@ -57,19 +58,7 @@ describe('prepaid credits', () => {
       const orderId = await createPackageOrder(c, customer, 'professional');
       const paid = await payWithCulqi(c, info, orderId);
       const culqiChargeId = paid.gateway_charge_id as string;
-      const auth = `Basic ${Buffer.from(`${CULQI_USER}:${CULQI_PASSWORD}`).toString('base64')}`;
-      const webhook = () =>
-        fetch(`${t.url}/webhooks/culqi`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: auth },
-          body: JSON.stringify({
-            object: 'event',
-            id: `evt_test_${randomBase62(16)}`,
-            type: 'charge.creation.succeeded',
-            creation_date: Date.now(),
-            data: JSON.stringify({ object: 'charge', id: culqiChargeId, metadata: {} }),
-          }),
-        });
+      const webhook = () => postCulqiChargeSucceeded(t, { user: CULQI_USER, password: CULQI_PASSWORD }, culqiChargeId);
       const grants = t.app.get(CreditPurchaseGrants);
       const answers = await Promise.all([...Array.from({ length: 10 }, webhook), ...Array.from({ length: 10 }, () => grants.grant(orderId))]);
       for (const a of answers.slice(0, 10)) expect((a as Response).status).toBe(200);

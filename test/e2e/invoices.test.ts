@@ -25,6 +25,7 @@ import { postmarkMessages, type SandboxInfo } from '../support/sandbox-client';
 import { startSandboxApp } from '../support/sandbox-app';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { TEST_DB } from '../support/test-env';
+import { postCulqiChargeSucceeded } from '../support/culqi-webhooks';
 import { until } from '../support/wait';
 
 const CULQI_USER = 'culqi-hooks';
@@ -121,19 +122,7 @@ describe('SUNAT invoices', () => {
   it('ten duplicated Culqi webhooks of the payment, racing ten runs of the issuing job, issue one boleta', async () => {
     const orderId = await createOrder(c);
     const paid = await payWithCulqi(c, info, orderId);
-    const auth = `Basic ${Buffer.from(`${CULQI_USER}:${CULQI_PASSWORD}`).toString('base64')}`;
-    const webhook = () =>
-      fetch(`${t.url}/webhooks/culqi`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: auth },
-        body: JSON.stringify({
-          object: 'event',
-          id: `evt_test_${randomBase62(16)}`,
-          type: 'charge.creation.succeeded',
-          creation_date: Date.now(),
-          data: JSON.stringify({ object: 'charge', id: paid.gateway_charge_id, metadata: {} }),
-        }),
-      });
+    const webhook = () => postCulqiChargeSucceeded(t, { user: CULQI_USER, password: CULQI_PASSWORD }, paid.gateway_charge_id as string);
     const issuer = t.app.get(InvoiceIssuer);
     const answers = await Promise.all([...Array.from({ length: 10 }, webhook), ...Array.from({ length: 10 }, () => issuer.issueForOrder(orderId))]);
     for (const a of answers.slice(0, 10)) expect((a as Response).status).toBe(200);
