@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import type { Currency } from '../../src/common/money';
 import { amountInWords } from '../../src/invoices/amount-in-words';
@@ -144,6 +145,17 @@ describe.skipIf(!HAS_POPPLER)('the printed representation (PDF)', () => {
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
   }
+  /** pdftoppm's default output (binary PPM, `P6 w h 255` then RGB) as the RGBA jsQR reads. */
+  function ppmToRgba(ppm: Buffer): { width: number; height: number; data: Uint8ClampedArray } {
+    const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'));
+    expect(header).not.toBeNull();
+    const width = Number(header![1]);
+    const height = Number(header![2]);
+    const rgb = ppm.subarray(header![0].length);
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0, j = 0; i < width * height; i++, j += 3) data.set([rgb[j]!, rgb[j + 1]!, rgb[j + 2]!, 255], i * 4);
+    return { width, height, data };
+  }
   /** Page 1 at 150 dpi. */
   function firstPagePng(file: string, out: string): Buffer {
     run('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', '-singlefile', file, out]);
@@ -191,6 +203,18 @@ describe.skipIf(!HAS_POPPLER)('the printed representation (PDF)', () => {
 
     const png = firstPagePng(file, join(dir, 'factura'));
     expect(pngSize(png)).toEqual(A4_AT_150_DPI);
+  });
+
+  it('the QR on the page scans back to the SUNAT text, at print resolution and at a phone photo\'s', async () => {
+    const doc = document({ typeCode: '03', series: 'B001', number: 27, customer: ANONYMOUS });
+    const file = save(await renderInvoicePdf(doc, { hash: HASH }), 'qr');
+    for (const dpi of ['150', '300']) {
+      const out = join(dir, `qr-${dpi}`);
+      run('pdftoppm', ['-r', dpi, '-f', '1', '-l', '1', '-singlefile', file, out]);
+      const page = ppmToRgba(readFileSync(`${out}.ppm`));
+      const found = jsQR(page.data, page.width, page.height);
+      expect(found?.data, `${dpi} dpi`).toBe(sunatQrText(doc));
+    }
   });
 
   it('a boleta to the anonymous customer', async () => {
@@ -285,9 +309,10 @@ describe.skipIf(!HAS_POPPLER)('the printed representation (PDF)', () => {
     const text = layoutText(file);
     expect(text).toContain('RECHAZADO POR SUNAT');
     expect(text).toContain('Plan ? anual “Pro” – año 2026 ñandú');
-    // The QR and the logo (pdfimages lists a PNG's alpha channel as a separate `smask` row).
+    // The logo is the only image: the QR is drawn as vectors (pdfimages lists a PNG's alpha channel as a separate
+    // `smask` row, left out here).
     const images = run('pdfimages', ['-list', file]).trim().split('\n').slice(2).filter((row) => row.trim().split(/\s+/)[2] === 'image');
-    expect(images).toHaveLength(2);
+    expect(images).toHaveLength(1);
   });
 
   it('the sample in docs/images/invoice-sample.png (written with UPDATE_DOCS_SAMPLES=1)', async () => {

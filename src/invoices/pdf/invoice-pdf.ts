@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { toBuffer as qrPng } from 'qrcode';
+import { type BitMatrix, create as qrMatrix } from 'qrcode';
 import { formatCount, formatMoney } from '../../notifications/templates/money-format';
 import { formatUblAmount, type InvoiceLineAmounts } from '../invoice-amounts';
 import { type DocumentTypeCode, fullDocumentNumber, type IdentityDocumentType, type InvoiceDocument } from '../invoice-document';
@@ -103,8 +103,10 @@ const COLUMNS: readonly Column[] = [
 const DESCRIPTION_WIDTH = CONTENT_WIDTH - COLUMNS.reduce((sum, c) => sum + c.width, 0);
 
 export async function renderInvoicePdf(doc: InvoiceDocument, extras: InvoicePdfExtras): Promise<Buffer> {
-  // Level Q (25 % recovery): the QR still reads from a creased or smudged printout.
-  const qr = await qrPng(sunatQrText(doc), { type: 'png', errorCorrectionLevel: 'Q', margin: 0, scale: 8 });
+  // Level Q (25 % recovery): the QR still reads from a creased or smudged printout. Drawn as vector squares, not
+  // embedded as a PNG: encoding a PNG only for pdfkit to decode it again was three quarters of the render time,
+  // and vectors print sharp at any resolution.
+  const qr = qrMatrix(sunatQrText(doc), { errorCorrectionLevel: 'Q' }).modules;
   const issued = new Date(`${doc.issueDate}T${doc.issueTime}${LIMA_OFFSET}`);
   if (Number.isNaN(issued.getTime())) throw new RangeError(`invoice PDF: not an issue date and time: ${doc.issueDate} ${doc.issueTime}`);
 
@@ -142,7 +144,7 @@ class InvoicePdfWriter {
     private readonly pdf: PDFKit.PDFDocument,
     private readonly doc: InvoiceDocument,
     private readonly theme: Theme,
-    private readonly qr: Buffer,
+    private readonly qr: BitMatrix,
     private readonly hash: string,
   ) {
     this.number = fullDocumentNumber(doc.series, doc.number);
@@ -287,6 +289,24 @@ class InvoicePdfWriter {
     this.y += height;
   }
 
+  /** The QR's dark modules as filled rectangles, one per horizontal run, in one path. */
+  private qrCode(x: number, y: number): void {
+    const { size } = this.qr;
+    const module = QR_SIZE / size;
+    for (let row = 0; row < size; row++) {
+      for (let col = 0; col < size; ) {
+        if (!this.qr.get(row, col)) {
+          col++;
+          continue;
+        }
+        const start = col;
+        while (col < size && this.qr.get(row, col)) col++;
+        this.pdf.rect(x + start * module, y + row * module, (col - start) * module, module);
+      }
+    }
+    this.pdf.fill('#000000');
+  }
+
   /** Amount in words and the QR on the left, totals on the right; kept together on one page. */
   private summary(): void {
     const totalsWidth = 230;
@@ -300,7 +320,7 @@ class InvoicePdfWriter {
     const top = this.y;
 
     let y = top + this.text(words, MARGIN, top, { font: BOLD, size: 9 }, leftWidth) + 14;
-    this.pdf.image(this.qr, MARGIN, y, { width: QR_SIZE, height: QR_SIZE });
+    this.qrCode(MARGIN, y);
     y += QR_SIZE + 12;
     this.text(legend, MARGIN, y, { size: 8, color: MUTED }, leftWidth);
 
