@@ -20,7 +20,7 @@ import { InvoiceNumbers } from './invoice-numbers';
 import { presentInvoice } from './invoice.presenter';
 import { IssuerRegistry, type ResolvedIssuer } from './issuer-registry';
 import { buildUbl } from './ubl/ubl-builder';
-import { signUbl, type UblSignatureAlgorithm } from './ubl/ubl-signer';
+import { signUbl } from './ubl/ubl-signer';
 
 export const ISSUE_INVOICE_JOB = 'invoices.issue';
 export const ISSUE_CREDIT_NOTE_JOB = 'invoices.issue_credit_note';
@@ -34,6 +34,15 @@ export class NotYetIssuable extends Error {
   override readonly name = 'NotYetIssuable';
 }
 
+/** What a document is linked to; the receipt is not stored on the row, so the job that finishes it passes it again. */
+interface IssueLinks {
+  orderId: string;
+  refundId: string | null;
+  referenceInvoiceId: string | null;
+  replaces: string | null;
+  receipt: PendingReceipt | null;
+}
+
 /** The receipt the sale's invoice releases (receipt-policy.ts): the e-mail the `order.paid` event would have asked for. */
 export interface PendingReceipt {
   eventId: string;
@@ -41,11 +50,13 @@ export interface PendingReceipt {
 }
 
 /**
- * Issues documents: one transaction allocates the number, builds and signs the UBL, stores the document, points the
- * order at it, records `invoice.issued` and enqueues its submission — unless it is a boleta (or its note) of an
- * issuer that reports those in the daily summary — and, for a sale, the receipt e-mail with the invoice attached. Exactly once per `issueKey`: the check and the insert are in the same transaction as the
- * number, and a job that runs twice (a crash, a lease taken over) either finds the document or rolls back its
- * number when the unique key refuses its twin.
+ * Issues documents in two steps (`number`, then `finish`): a short transaction allocates the number and stores the
+ * document row; then the UBL is built and signed outside any transaction and a second one stores the XML, points
+ * the order at it, records `invoice.issued` and enqueues its submission — unless it is a boleta (or its note) of an
+ * issuer that reports those in the daily summary — and, for a sale, the receipt e-mail with the invoice attached.
+ * Exactly once per `issueKey`: the check and the insert are in the same transaction as the number, and a job that
+ * runs twice (a crash, a lease taken over) either finds the document (finishing it if it is still `numbered`) or
+ * rolls back its number when the unique key refuses its twin.
  */
 @Injectable()
 export class InvoiceIssuer {
@@ -124,20 +135,21 @@ export class InvoiceIssuer {
     appId: string,
     issueKey: string,
     plan: (now: Date) => PlannedDocument,
-    links: { orderId: string; refundId: string | null; referenceInvoiceId: string | null; replaces: string | null; receipt: PendingReceipt | null },
+    links: IssueLinks,
   ): Promise<Invoice | null> {
     const [existing] = await this.rows.select(this.sql, Invoice, 'issue_key = ?', [issueKey]);
-    if (existing) return existing;
+    if (existing) return existing.status === 'numbered' ? this.finish(issuer, existing, links) : existing;
     const now = this.clock.now();
-    // Planned outside the transaction (pure, may throw on bad data); numbered, built and signed inside it.
+    // Planned outside any transaction (pure, may throw on bad data).
     const planned = plan(now);
-    const algorithm = this.config.invoices.signatureAlgorithm;
+    let numbered: Invoice;
     try {
       // The first document of a series creates its sequence row: concurrent first issuers' INSERT IGNOREs can
       // deadlock on InnoDB; the victim's whole transaction was rolled back, so running it again is safe.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.create(issuer, appId, issueKey, planned, links, now, algorithm);
+          numbered = await this.number(issuer, appId, issueKey, planned, links, now);
+          break;
         } catch (err) {
           if (!(err instanceof DeadlockException) || attempt >= 3) throw err;
         }
@@ -145,29 +157,26 @@ export class InvoiceIssuer {
     } catch (err) {
       // A twin run committed the same issue_key while this one waited for the series' row lock (its check above
       // ran before that commit): the unique key refused this insert and the rollback returned the number. The
-      // document exists exactly once; hand back that one.
+      // document exists exactly once; carry on with that one.
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
       const [twin] = await this.rows.select(this.sql, Invoice, 'issue_key = ?', [issueKey]);
       if (!twin) throw err;
-      return twin;
+      numbered = twin;
     }
+    return numbered.status === 'numbered' ? this.finish(issuer, numbered, links) : numbered;
   }
 
-  private create(
-    issuer: ResolvedIssuer,
-    appId: string,
-    issueKey: string,
-    planned: PlannedDocument,
-    links: { orderId: string; refundId: string | null; referenceInvoiceId: string | null; replaces: string | null; receipt: PendingReceipt | null },
-    now: Date,
-    algorithm: UblSignatureAlgorithm,
-  ): Promise<Invoice> {
+  /**
+   * Step 1: the number and the document row (status `numbered`, no XML yet), committed at once. Nothing slow
+   * happens while the series' sequence row is locked — on SQLite, while the one writer is held — so issuing
+   * documents does not queue payments' commits behind signatures.
+   */
+  private number(issuer: ResolvedIssuer, appId: string, issueKey: string, planned: PlannedDocument, links: IssueLinks, now: Date): Promise<Invoice> {
     return this.sql.transaction(async (tx) => {
       const [twin] = await this.rows.select(tx, Invoice, 'issue_key = ?', [issueKey]);
       if (twin) return twin;
       const number = await this.numbers.next(tx, appId, planned.typeCode, planned.series, now);
       const document = { ...planned.document, number };
-      const signed = signUbl(buildUbl(document), issuer.credentials, { algorithm });
       const invoice: Invoice = {
         id: newId('invoice'),
         appId,
@@ -186,9 +195,9 @@ export class InvoiceIssuer {
         total: document.amounts.totals.total,
         customer: document.customer,
         document,
-        xml: signed.xml,
-        hash: signed.digestValue,
-        status: 'issued',
+        xml: '',
+        hash: '',
+        status: 'numbered',
         sunatCode: null,
         sunatDescription: null,
         sunatObservations: [],
@@ -203,21 +212,47 @@ export class InvoiceIssuer {
         updatedAt: now,
       };
       await this.rows.insert(tx, Invoice, invoice);
-      if (planned.kind !== 'credit_note') await tx.run('update orders /*! FORCE INDEX (PRIMARY) */ set invoice_id = ?, updated_at = ? where id = ?', [invoice.id, now, links.orderId]);
-      await this.events.record(tx, { appId, type: 'invoice.issued', resource: { type: 'invoice', id: invoice.id }, data: presentInvoice(invoice), at: now });
+      return invoice;
+    });
+  }
+
+  /**
+   * Step 2: build and sign the stored document outside any transaction, then, in one transaction, store the XML
+   * (`numbered` → `issued`, conditionally, so of two runs finishing the same row exactly one goes on), point the
+   * order at it, record `invoice.issued`, enqueue its submission and the receipt. A crash between the steps leaves a
+   * `numbered` row the retried job finishes (its number is taken, so the series has no gap); the document, number
+   * and dates were fixed in step 1 and RSA PKCS#1 v1.5 signatures are deterministic, so any run signs the same bytes.
+   */
+  private async finish(issuer: ResolvedIssuer, numbered: Invoice, links: IssueLinks): Promise<Invoice> {
+    const signed = signUbl(buildUbl(numbered.document), issuer.credentials, { algorithm: this.config.invoices.signatureAlgorithm });
+    const now = this.clock.now();
+    const invoice: Invoice = { ...numbered, xml: signed.xml, hash: signed.digestValue, status: 'issued', updatedAt: now };
+    const finished = await this.sql.transaction(async (tx) => {
+      const changed = await tx.run("update invoices set xml = ?, hash = ?, status = 'issued', updated_at = ? where id = ? and status = 'numbered'", [
+        invoice.xml,
+        invoice.hash,
+        now,
+        invoice.id,
+      ]);
+      if (changed === 0) return false; // a twin run finished it first
+      if (invoice.kind !== 'credit_note') await tx.run('update orders /*! FORCE INDEX (PRIMARY) */ set invoice_id = ?, updated_at = ? where id = ?', [invoice.id, now, invoice.orderId]);
+      await this.events.record(tx, { appId: invoice.appId, type: 'invoice.issued', resource: { type: 'invoice', id: invoice.id }, data: presentInvoice(invoice), at: now });
       if (invoice.submission === 'bill') await this.enqueueSubmission(tx, invoice);
       if (links.receipt) {
         await this.outbox.enqueue(tx, {
-          appId,
+          appId: invoice.appId,
           kind: 'receipt',
           dedupeKey: `receipt:${links.receipt.eventDedupeKey}`,
           eventId: links.receipt.eventId,
-          orderId: links.orderId,
+          orderId: invoice.orderId,
           context: { event_id: links.receipt.eventId, invoice_id: invoice.id },
         });
       }
-      return invoice;
+      return true;
     });
+    if (finished) return invoice;
+    const [twin] = await this.rows.select(this.sql, Invoice, 'id = ?', [invoice.id]);
+    return twin!;
   }
 
   async enqueueSubmission(tx: SqlSession, invoice: Invoice): Promise<void> {

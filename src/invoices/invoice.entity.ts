@@ -7,11 +7,13 @@ export type InvoiceSubmissionMode = 'bill' | 'summary';
 export type InvoiceKind = 'factura' | 'boleta' | 'credit_note';
 
 /**
+ * `numbered` (internal, never shown by the API): the number is taken and the row stored, the XML not yet signed —
+ * the moment between the issuer's two steps (invoice-issuer.ts), or a run that died there until its job retries;
  * `issued`: numbered and signed, not yet answered by SUNAT/OSE; `accepted` / `accepted_with_observations`: the CDR
  * said so; `rejected`: its number is burned (a corrected document is issued under a new one); `error`: SmartPay gave
  * up resending after exceptions (an alert says so; an operator decides).
  */
-export type InvoiceStatus = 'issued' | 'accepted' | 'accepted_with_observations' | 'rejected' | 'error';
+export type InvoiceStatus = 'numbered' | 'issued' | 'accepted' | 'accepted_with_observations' | 'rejected' | 'error';
 
 export interface SunatObservation {
   code: string;
@@ -86,11 +88,11 @@ export class Invoice {
   @Property(json())
   document!: InvoiceDocument;
 
-  /** MEDIUMTEXT on MySQL/MariaDB: a hundred-line invoice outgrows TEXT's 64 KB. */
+  /** MEDIUMTEXT on MySQL/MariaDB: a hundred-line invoice outgrows TEXT's 64 KB. Empty while `numbered`. */
   @Property({ type: 'text', columnType: 'mediumtext' })
   xml!: string;
 
-  /** The signature's DigestValue ("valor resumen"), printed on the PDF. */
+  /** The signature's DigestValue ("valor resumen"), printed on the PDF. Empty while `numbered`. */
   @Property({ type: 'string', length: 100 })
   hash!: string;
 

@@ -4,8 +4,9 @@
  * get credit notes; SUNAT's rejection, observation and exception paths; several instances number without gaps.
  * Through the real HTTP API and the in-process sandboxes, on SQLite and MariaDB/MySQL.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomBase62 } from '../../src/common/secrets';
+import { SqlRunner } from '../../src/database/sql-runner';
 import { InvoiceIssuer } from '../../src/invoices/invoice-issuer';
 import { validateUbl } from '../../src/invoices/ubl/ubl-schema';
 import { verifyUblSignature } from '../../src/invoices/ubl/ubl-signer';
@@ -117,6 +118,49 @@ describe('SUNAT invoices', () => {
     const again = await Promise.all([issuer.issueForOrder(orderId), issuer.issueForOrder(orderId), issuer.issueForOrder(orderId)]);
     expect(again.map((i) => i?.id)).toEqual([first.id, first.id, first.id]);
     expect(await listInvoices(c, { order_id: orderId })).toHaveLength(1);
+  });
+
+  it('a run that dies between taking the number and signing leaves it to the retried job: same number, no gap, not shown meanwhile', async () => {
+    const issuer = t.app.get(InvoiceIssuer);
+    const sql = t.app.get(SqlRunner);
+    // This order's signing step fails as a crash would (the job is not completed, so the queue runs it again);
+    // until the test says so, the retries fail too, so the half-issued row can be looked at.
+    const orderId = await createOrder(c);
+    let crash = true;
+    type Finish = (issuer: unknown, numbered: { orderId: string }, links: unknown) => Promise<unknown>;
+    const target = issuer as unknown as { finish: Finish };
+    const finish = target.finish.bind(issuer);
+    const spy = vi.spyOn(target, 'finish').mockImplementation(async (...args) => {
+      if (crash && args[1].orderId === orderId) throw new Error('killed between the two steps');
+      return finish(...args);
+    });
+    try {
+      await payWithCulqi(c, info, orderId);
+      const [row] = await until(
+        () => sql.all<{ id: string; status: string; number: number; xml: string }>('select id, status, number, xml from invoices where order_id = ?', [orderId]),
+        (rows) => rows.length === 1,
+        10_000,
+        'the numbered row',
+      );
+      expect(row).toMatchObject({ status: 'numbered', xml: '' });
+      // Not a document yet: not listed, not found, and the order does not point at it.
+      expect(await listInvoices(c, { order_id: orderId })).toEqual([]);
+      expect((await c.t.http.get(`/v1/invoices/${row!.id}`).set(bearer(c.key))).status).toBe(404);
+      expect((await getOrder(c, orderId)).invoice_id ?? null).toBeNull();
+      // The next number goes to the next order: this one keeps its number.
+      const next = await paidOrder(c, info);
+      const nextDoc = await waitForAnsweredSale(c, next);
+      expect(nextDoc.number).toBe(row!.number + 1);
+
+      crash = false;
+      const doc = await waitForAnsweredSale(c, orderId);
+      expect(doc).toMatchObject({ id: row!.id, number: row!.number, series: 'B001', status: 'accepted' });
+      expect(verifyUblSignature((await c.t.http.get(`/v1/invoices/${doc.id}/xml`).set(bearer(c.key))).text).valid).toBe(true);
+      expect((await getOrder(c, orderId)).invoice_id).toBe(doc.id);
+      expect(await sql.all('select id from invoices where order_id = ?', [orderId])).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('ten duplicated Culqi webhooks of the payment, racing ten runs of the issuing job, issue one boleta', async () => {
