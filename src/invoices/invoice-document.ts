@@ -3,7 +3,7 @@ import type { InvoiceAmounts } from './invoice-amounts';
 
 /**
  * One SUNAT document as SmartPay issues it: everything the UBL builder, the printed representation (PDF) and the
- * submission need, and nothing they would have to look up. Built once, in the issuing transaction, from the order
+ * submission need, and nothing they would have to look up. Built once, when the document is numbered, from the order
  * (or the refund) and the issuer's configuration; the XML, its hash and the PDF are all derived from this value.
  */
 

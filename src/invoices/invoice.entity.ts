@@ -25,7 +25,7 @@ export interface SunatObservation {
  * CDR as answered. Three keys make it exact: (app, type, series, number) — never two documents under one number;
  * `issueKey` — what it documents (`sale:<order>:<n>`, `refund:<refund>:<n>`, n = 1 plus the rejected attempts
  * before it), so a job that runs twice issues once; and the sequence row (invoice-sequence.entity.ts) that hands
- * out the numbers in the issuing transaction.
+ * out the numbers in the numbering transaction.
  */
 @Entity({ tableName: 'invoices' })
 @Unique({ properties: ['appId', 'typeCode', 'series', 'number'] })
