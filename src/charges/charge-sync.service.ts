@@ -11,6 +11,7 @@ import { OrderPaymentState } from '../orders/order-payment-state';
 import { Charge, type ChargeStatus } from './charge.entity';
 import { applyOrderEffect, applyOutcomeToCharge, writeOutcome } from './charge-outcome';
 import { ChargeEvents } from './charge-events';
+import { ChargeOutcomeMetrics } from './charge-outcome.metrics';
 import { ReconcileSchedule } from './reconcile-schedule';
 
 export type SyncResult =
@@ -42,6 +43,7 @@ export class ChargeSyncService {
     private readonly orderState: OrderPaymentState,
     private readonly callLog: GatewayCallWriter,
     private readonly events: ChargeEvents,
+    private readonly outcomeMetrics: ChargeOutcomeMetrics,
     config: AppConfig,
   ) {
     this.schedule = new ReconcileSchedule(config.reconcileSchedule);
@@ -122,6 +124,7 @@ export class ChargeSyncService {
       return true;
     });
     if (!won) return { outcome: 'unchanged', status: observed, reason: 'changed concurrently' };
+    this.outcomeMetrics.committed(charge);
     return { outcome: 'updated', from: observed, status: charge.status };
   }
 

@@ -6,15 +6,17 @@ import { PaymentMethodsModule } from '../payment-methods/payment-methods.module'
 import { ChargesController } from './charges.controller';
 import { ChargeSyncService } from './charge-sync.service';
 import { ChargeEvents } from './charge-events';
+import { ChargeOutcomeMetrics } from './charge-outcome.metrics';
+import { MetricsModule } from '../metrics/metrics.module';
 import { EntityRows } from '../database/entity-rows';
 import { Charge } from './charge.entity';
 import { presentCharge } from './charge.presenter';
 import { ChargesService } from './charges.service';
 
 @Module({
-  imports: [OrdersModule, CustomersModule, PaymentMethodsModule],
+  imports: [OrdersModule, CustomersModule, PaymentMethodsModule, MetricsModule],
   controllers: [ChargesController],
-  providers: [ChargesService, ChargeSyncService, ChargeEvents],
+  providers: [ChargesService, ChargeSyncService, ChargeEvents, ChargeOutcomeMetrics],
   exports: [ChargesService, ChargeSyncService],
 })
 export class ChargesModule implements OnModuleInit {

@@ -22,6 +22,7 @@ import { PaymentMethodsService } from '../payment-methods/payment-methods.servic
 import { Charge, type RoutingStep } from './charge.entity';
 import { applyOrderEffect, applyOutcomeToCharge, writeOutcome } from './charge-outcome';
 import { ChargeEvents } from './charge-events';
+import { ChargeOutcomeMetrics } from './charge-outcome.metrics';
 import { ReconcileSchedule } from './reconcile-schedule';
 import { presentCharge, presentGatewayCall, type ChargeObject } from './charge.presenter';
 import type { AuthenticateInput, CreateChargeInput } from './charge.schemas';
@@ -58,6 +59,7 @@ export class ChargesService {
     private readonly routing: RoutingService,
     private readonly webhookUrls: WebhookUrls,
     private readonly events: ChargeEvents,
+    private readonly outcomeMetrics: ChargeOutcomeMetrics,
     config: AppConfig,
   ) {
     this.firstLookupMs = new ReconcileSchedule(config.reconcileSchedule).first;
@@ -242,6 +244,7 @@ export class ChargesService {
       await this.events.afterOutcome(tx, effect, moved, order, charge, now);
       return true;
     });
+    if (applied) this.outcomeMetrics.committed(charge);
     if (!applied) {
       // Someone else settled it first: show what is stored.
       const current = await this.findCharge(charge.id);

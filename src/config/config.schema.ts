@@ -326,7 +326,7 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

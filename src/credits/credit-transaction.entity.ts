@@ -19,6 +19,8 @@ export interface LotMovement {
  */
 @Entity({ tableName: 'credit_transactions' })
 @Index({ properties: ['customerId', 'id'] })
+/** Reports: an app's credit movements over a period. */
+@Index({ properties: ['appId', 'createdAt'] })
 @Unique({ properties: ['customerId', 'reference'] })
 @Unique({ properties: ['customerId', 'entryKey'] })
 export class CreditTransaction {

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { CulqiGateway } from './culqi/culqi.gateway';
 import { endpointsFromConfig, GATEWAY_ENDPOINTS, type GatewayEndpoints } from './gateway-endpoints';
 import { GatewayRegistry } from './gateway-registry';
+import { GatewayCallMetrics } from './http/gateway-call.metrics';
 import { GatewayCallWriter } from './http/gateway-call.writer';
 import { GatewayHttpClient } from './http/gateway-http.client';
 import { MercadoPagoGateway } from './mercadopago/mercadopago.gateway';
@@ -35,6 +36,7 @@ export class GatewaysModule {
             new GatewayCircuitBreakers(config.circuitBreaker, (['culqi', 'mercadopago'] as const).filter((g) => e[g] !== null)),
         },
         GatewayCircuitMetrics,
+        GatewayCallMetrics,
         GatewayHttpClient,
         GatewayCallWriter,
         RoutingService,

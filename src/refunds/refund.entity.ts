@@ -8,6 +8,8 @@ export type RefundReason = 'requested_by_customer' | 'duplicate' | 'fraudulent';
 /** Money returned for a paid order: a child row of the charge; the charge itself is never mutated. */
 @Entity({ tableName: 'refunds' })
 @Index({ properties: ['appId', 'orderId'] })
+/** Reports: succeeded refunds of an app over a period. */
+@Index({ properties: ['appId', 'createdAt'] })
 @Index({ properties: ['status', 'nextReconcileAt'] })
 export class Refund {
   @PrimaryKey({ type: 'string', length: 40 })

@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PeriodSummaryService } from './period-summary.service';
+import { ReportQueries } from './report-queries';
+import { ReportsController } from './reports.controller';
+import { ReportsService } from './reports.service';
 import { SummaryEmailsJob } from './summary-emails.job';
+import { TransactionsCsv } from './transactions-csv';
 
-/** Reports: period summaries (the daily and weekly e-mails now; the reports API and dashboard build on them). */
+/** Reports: the reports API (`/v1/reports/…`: summary, time series, CSV) and the daily and weekly summary e-mails. */
 @Module({
   imports: [NotificationsModule],
-  providers: [PeriodSummaryService, SummaryEmailsJob],
-  exports: [PeriodSummaryService],
+  controllers: [ReportsController],
+  providers: [PeriodSummaryService, SummaryEmailsJob, ReportQueries, ReportsService, TransactionsCsv],
+  exports: [PeriodSummaryService, ReportsService],
 })
 export class ReportsModule {}

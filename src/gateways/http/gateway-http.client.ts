@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { GatewayId } from '../../config/app-config';
 import type { CallContext } from '../payment-gateway.port';
+import { GatewayCallMetrics } from './gateway-call.metrics';
 import { GatewayCircuitBreakers } from '../resilience/gateway-circuit-breakers';
 import { REFUSED } from '../resilience/gateway-circuit';
 import type { GatewayErrorClass } from './gateway-call.entity';
@@ -55,7 +56,11 @@ export class GatewayHttpClient {
   private readonly agent: GatewayHttpAgent;
   private readonly queueTimeoutMs: number | undefined;
 
-  constructor(@Optional() private readonly breakers?: GatewayCircuitBreakers, @Optional() @Inject(GATEWAY_HTTP_OPTIONS) options?: GatewayHttpOptions) {
+  constructor(
+    @Optional() private readonly breakers?: GatewayCircuitBreakers,
+    @Optional() @Inject(GATEWAY_HTTP_OPTIONS) options?: GatewayHttpOptions,
+    @Optional() private readonly metrics?: GatewayCallMetrics,
+  ) {
     this.agent = options?.agent ?? gatewayHttpAgent;
     this.queueTimeoutMs = options?.queueTimeoutMs;
   }
@@ -69,15 +74,18 @@ export class GatewayHttpClient {
     // An open circuit: the network was never touched, so the attempt certainly was not processed.
     const result: GatewayHttpResult =
       outcome === REFUSED ? { kind: 'error', errorClass: 'circuit_open', message: `${req.gateway} circuit is open`, notSent: true } : outcome;
+    // The caller's whole wait, pool queue included (the gateway's own share is bounded by timeoutMs).
+    const durationMs = Date.now() - started;
+    const errorClass = result.kind === 'error' ? result.errorClass : result.status >= 500 ? 'http_5xx' : result.status >= 400 ? 'http_4xx' : null;
+    this.metrics?.observe(req.gateway, req.operation, errorClass ?? 'ok', durationMs);
     ctx.calls.push({
       gateway: req.gateway,
       operation: req.operation,
       method: req.method,
       path: loggedPath(url),
       httpStatus: result.kind === 'response' ? result.status : null,
-      // The caller's whole wait, pool queue included (the gateway's own share is bounded by timeoutMs).
-      durationMs: Date.now() - started,
-      errorClass: result.kind === 'error' ? result.errorClass : result.status >= 500 ? 'http_5xx' : result.status >= 400 ? 'http_4xx' : null,
+      durationMs,
+      errorClass,
       requestBody: redactBody(payload),
       responseBody: result.kind === 'response' ? redactBody(result.text) : null,
       at: new Date(started),

@@ -8,6 +8,7 @@ import { Migration20261204055703_Notifications } from './Migration20261204055703
 import { Migration20261204084052_Credits } from './Migration20261204084052_Credits';
 import { Migration20261204161513_Invoices } from './Migration20261204161513_Invoices';
 import { Migration20261204181020_DailySummaries } from './Migration20261204181020_DailySummaries';
+import { Migration20261204212049_Reports } from './Migration20261204212049_Reports';
 
 /** MySQL/MariaDB migrations in order; written by `npm run migration:create`. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204084052_Credits', class: Migration20261204084052_Credits },
   { name: 'Migration20261204161513_Invoices', class: Migration20261204161513_Invoices },
   { name: 'Migration20261204181020_DailySummaries', class: Migration20261204181020_DailySummaries },
+  { name: 'Migration20261204212049_Reports', class: Migration20261204212049_Reports },
 ];
