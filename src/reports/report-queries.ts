@@ -22,12 +22,16 @@ export interface ChargeGroupRow {
   source_type: string;
   card_brand: string | null;
   status: string;
-  decline_code: string | null;
-  failure_code: string | null;
   n: Num;
   amount: Num;
   ms_sum: Num;
   ms_n: Num;
+}
+
+export interface FailureRow {
+  decline_code: string | null;
+  failure_code: string | null;
+  n: Num;
 }
 
 export interface LatencyRow {
@@ -47,23 +51,34 @@ export interface SlotRow {
 }
 
 /**
- * The SQL behind the reports: a handful of `group by` aggregates per request, each one pass over the app's
- * charges in the range through the `(app_id, attempted_at)` index, returning small row sets that the
- * services roll up in memory. Charges are placed in time by `attempted_at` (when the payment was tried);
- * refunds and credit movements by `created_at` (indexes `(app_id, created_at)` on both).
+ * The SQL behind the reports: a handful of `group by` aggregates per request, returning small row sets that the
+ * services roll up in memory. Charges are placed in time by `attempted_at` (when the payment was tried) and read
+ * through `charges_report_index` (app, time, then every column these queries group or sum by), so the summary
+ * and the time series never read a charge row; only the failure codes of failed charges are looked up. Refunds
+ * and credit movements by `created_at` (indexes `(app_id, created_at)` on both), packages by the order's
+ * `paid_at` (index `(app_id, credit_package, paid_at)`).
  */
 @Injectable()
 export class ReportQueries {
   constructor(private readonly sql: SqlRunner) {}
 
-  /** Charges grouped by everything the summary breaks them down by (a few hundred rows at most). */
+  /** Charges grouped by everything the summary breaks them down by (a few dozen rows), from the index alone. */
   chargeGroups(scope: ReportScope): Promise<ChargeGroupRow[]> {
     const { where, params } = chargeWhere(scope);
     return this.sql.all<ChargeGroupRow>(
-      `select gateway, currency, source_type, card_brand, status, decline_code, failure_code, count(*) as n, sum(amount) as amount,
+      `select gateway, currency, source_type, card_brand, status, count(*) as n, sum(amount) as amount,
          sum(processing_ms) as ms_sum, count(processing_ms) as ms_n
        from charges where ${where}
-       group by gateway, currency, source_type, card_brand, status, decline_code, failure_code`,
+       group by gateway, currency, source_type, card_brand, status`,
+      params,
+    );
+  }
+
+  /** Failed charges by decline and failure code: the index finds them, only they are read. */
+  failures(scope: ReportScope): Promise<FailureRow[]> {
+    const { where, params } = chargeWhere(scope);
+    return this.sql.all<FailureRow>(
+      `select decline_code, failure_code, count(*) as n from charges where ${where} and status = 'failed' group by decline_code, failure_code`,
       params,
     );
   }
@@ -116,27 +131,34 @@ export class ReportQueries {
     );
   }
 
-  /** Credit packages paid for in the range: succeeded charges of orders that buy a package. */
+  /** Credit packages paid for in the range: orders with a package, by when they were paid, through the gateway that took the money. */
   packagesSold(scope: ReportScope): Promise<{ package: string; currency: Currency; n: Num; amount: Num }[]> {
-    const { where, params } = chargeWhere(scope, 'c.');
+    const where = ['app_id = ?', 'credit_package is not null', 'paid_at >= ?', 'paid_at < ?'];
+    const params: SqlValue[] = [scope.appId, scope.from, scope.to];
+    if (scope.currency) {
+      where.push('currency = ?');
+      params.push(scope.currency);
+    }
+    if (scope.gateway) {
+      where.push('gateway = ?');
+      params.push(scope.gateway);
+    }
     return this.sql.all(
-      `select o.credit_package as package, c.currency as currency, count(*) as n, sum(c.amount) as amount
-       from charges c join orders o on o.id = c.order_id
-       where ${where} and c.status = 'succeeded' and o.credit_package is not null group by o.credit_package, c.currency`,
+      `select credit_package as package, currency, count(*) as n, sum(amount) as amount from orders where ${where.join(' and ')} group by credit_package, currency`,
       params,
     );
   }
 }
 
-function chargeWhere(scope: ReportScope, alias = ''): { where: string; params: SqlValue[] } {
-  const where = [`${alias}app_id = ?`, `${alias}attempted_at >= ?`, `${alias}attempted_at < ?`];
+function chargeWhere(scope: ReportScope): { where: string; params: SqlValue[] } {
+  const where = ['app_id = ?', 'attempted_at >= ?', 'attempted_at < ?'];
   const params: SqlValue[] = [scope.appId, scope.from, scope.to];
   if (scope.currency) {
-    where.push(`${alias}currency = ?`);
+    where.push('currency = ?');
     params.push(scope.currency);
   }
   if (scope.gateway) {
-    where.push(`${alias}gateway = ?`);
+    where.push('gateway = ?');
     params.push(scope.gateway);
   }
   return { where: where.join(' and '), params };

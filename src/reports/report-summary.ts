@@ -1,6 +1,6 @@
 import type { Currency } from '../common/money';
 import { type Distribution, meanMs, num, percentile, rate } from './report-math';
-import type { ChargeGroupRow, LatencyRow } from './report-queries';
+import type { ChargeGroupRow, FailureRow, LatencyRow } from './report-queries';
 
 /**
  * Rolls the summary's aggregate rows up into what `GET /v1/reports/summary` answers. Pure (rows in, object
@@ -100,10 +100,9 @@ function tallyBy<K extends string>(rows: readonly ChargeGroupRow[], key: (r: Cha
   return out;
 }
 
-function codeCounts(rows: readonly ChargeGroupRow[], pick: (r: ChargeGroupRow) => string | null): { code: string; count: number }[] {
+function codeCounts(rows: readonly FailureRow[], pick: (r: FailureRow) => string | null): { code: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const r of rows) {
-    if (r.status !== 'failed') continue;
     const code = pick(r);
     if (code === null) continue;
     counts.set(code, (counts.get(code) ?? 0) + num(r.n));
@@ -111,7 +110,7 @@ function codeCounts(rows: readonly ChargeGroupRow[], pick: (r: ChargeGroupRow) =
   return [...counts].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
 }
 
-export function summarizeCharges(rows: readonly ChargeGroupRow[], latencies: readonly LatencyRow[]): Omit<SummaryFigures, 'refunds' | 'credits'> {
+export function summarizeCharges(rows: readonly ChargeGroupRow[], latencies: readonly LatencyRow[], failures: readonly FailureRow[]): Omit<SummaryFigures, 'refunds' | 'credits'> {
   const all = newTally();
   for (const r of rows) add(all, r);
   const byGatewayLatency = new Map<string, [number, number][]>();
@@ -142,8 +141,8 @@ export function summarizeCharges(rows: readonly ChargeGroupRow[], latencies: rea
     payment_methods: [...methods.values()]
       .map((m) => ({ source_type: m.source_type, card_brand: m.card_brand, ...figures(m.t) }))
       .sort((a, b) => b.attempts - a.attempts || a.source_type.localeCompare(b.source_type) || (a.card_brand ?? '').localeCompare(b.card_brand ?? '')),
-    declines: codeCounts(rows, (r) => r.decline_code ?? null),
-    errors: codeCounts(rows, (r) => (r.decline_code ? null : (r.failure_code ?? 'unknown'))),
+    declines: codeCounts(failures, (r) => r.decline_code ?? null),
+    errors: codeCounts(failures, (r) => (r.decline_code ? null : (r.failure_code ?? 'unknown'))),
   };
 }
 

@@ -51,14 +51,15 @@ export class ReportsService {
   }
 
   async figures(scope: ReportScope): Promise<SummaryFigures> {
-    const [groups, latencies, refunds, movements, packages] = await Promise.all([
+    const [groups, latencies, failures, refunds, movements, packages] = await Promise.all([
       this.queries.chargeGroups(scope),
       this.queries.latencies(scope),
+      this.queries.failures(scope),
       this.queries.refunds(scope),
       this.queries.creditMovements(scope),
       this.queries.packagesSold(scope),
     ]);
-    return { ...summarizeCharges(groups, latencies), refunds: summarizeRefunds(refunds), credits: summarizeCredits(movements, packages) };
+    return { ...summarizeCharges(groups, latencies, failures), refunds: summarizeRefunds(refunds), credits: summarizeCredits(movements, packages) };
   }
 
   async timeseries(caller: AuthedCaller, q: ReportTimeseriesQuery) {
