@@ -23,7 +23,7 @@ export interface RoutingStep {
 /**
  * An app's charges over time, covering what the reports group and count by (reports/report-queries.ts): the summary and the
  * time series read this index alone, never the rows — on a million charges that is the difference between
- * seconds and a fraction of one. Its `(app_id, attempted_at)` prefix serves reconciliation and the period e-mails.
+ * seconds and one (docs/reports.md). Its `(app_id, attempted_at)` prefix serves reconciliation and the period e-mails.
  */
 @Index({ name: 'charges_report_index', properties: ['appId', 'attemptedAt', 'status', 'gateway', 'currency', 'sourceType', 'cardBrand', 'amount', 'processingMs', 'declineCode', 'failureCode'] })
 @Index({ properties: ['attemptedAt'] })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Currency } from '../common/money';
-import { SqlRunner } from '../database/sql-runner';
+import { ReportQueries } from './report-queries';
+import { summarizeCharges, summarizeRefunds } from './report-summary';
 
 export interface PeriodSummary {
   attempts: number;
@@ -12,56 +13,35 @@ export interface PeriodSummary {
   gateways: { gateway: string; attempts: number; succeeded: number; conversion: number | null; amounts: { currency: Currency; amount: number }[] }[];
 }
 
-type Num = number | string | null;
-const n = (v: Num): number => Number(v ?? 0);
-
 /**
- * One app's payments over a period, in SQL aggregates (charges by attempt time, over the
- * (app_id, attempted_at) index): what the daily and weekly summaries say, and the base of the reports
- * API to come. An attempt is a charge that ended (succeeded or failed); money is summed in integers.
+ * One app's payments over a period as the daily and weekly summary e-mails tell it: the reports API's figures
+ * (report-queries.ts, report-summary.ts), cut to what an e-mail shows — the five commonest reasons a payment
+ * failed (declines and errors together), each gateway's money without the zeros.
  */
 @Injectable()
 export class PeriodSummaryService {
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(private readonly queries: ReportQueries) {}
 
   async summarize(appId: string, from: Date, to: Date): Promise<PeriodSummary> {
-    const window = [appId, from, to];
-    const ended = "app_id = ? and attempted_at >= ? and attempted_at < ? and status in ('succeeded', 'failed')";
-    const byGateway = await this.sql.all<{ gateway: string; currency: Currency; attempts: Num; succeeded: Num; amount: Num }>(
-      `select gateway, currency, count(*) as attempts, sum(case when status = 'succeeded' then 1 else 0 end) as succeeded, sum(case when status = 'succeeded' then amount else 0 end) as amount from charges where ${ended} group by gateway, currency`,
-      window,
-    );
-    const declines = await this.sql.all<{ code: string; n: Num }>(
-      `select coalesce(decline_code, failure_code) as code, count(*) as n from charges where ${ended} and status = 'failed' group by coalesce(decline_code, failure_code) order by n desc limit 5`,
-      window,
-    );
-    const refunds = await this.sql.all<{ currency: Currency; n: Num; amount: Num }>(
-      "select currency, count(*) as n, sum(amount) as amount from refunds where app_id = ? and created_at >= ? and created_at < ? and status = 'succeeded' group by currency",
-      window,
-    );
-
-    const attempts = byGateway.reduce((a, r) => a + n(r.attempts), 0);
-    const succeeded = byGateway.reduce((a, r) => a + n(r.succeeded), 0);
-    const processed = new Map<Currency, { count: number; amount: number }>();
-    const gateways = new Map<string, PeriodSummary['gateways'][number]>();
-    for (const r of byGateway) {
-      const p = processed.get(r.currency) ?? { count: 0, amount: 0 };
-      processed.set(r.currency, { count: p.count + n(r.succeeded), amount: p.amount + n(r.amount) });
-      const g = gateways.get(r.gateway) ?? { gateway: r.gateway, attempts: 0, succeeded: 0, conversion: null, amounts: [] };
-      g.attempts += n(r.attempts);
-      g.succeeded += n(r.succeeded);
-      if (n(r.amount) > 0) g.amounts.push({ currency: r.currency, amount: n(r.amount) });
-      gateways.set(r.gateway, g);
-    }
-    for (const g of gateways.values()) g.conversion = g.attempts > 0 ? g.succeeded / g.attempts : null;
+    const scope = { appId, from, to };
+    const [groups, failures, refunds] = await Promise.all([this.queries.chargeGroups(scope), this.queries.failures(scope), this.queries.refunds(scope)]);
+    const figures = summarizeCharges(groups, [], failures);
     return {
-      attempts,
-      succeeded,
-      successRate: attempts > 0 ? succeeded / attempts : null,
-      processed: [...processed].filter(([, p]) => p.count > 0).map(([currency, p]) => ({ currency, ...p })),
-      refunds: refunds.map((r) => ({ currency: r.currency, count: n(r.n), amount: n(r.amount) })),
-      topDeclines: declines.filter((d) => d.code !== null).map((d) => ({ code: d.code, count: n(d.n) })),
-      gateways: [...gateways.values()].sort((a, b) => b.attempts - a.attempts),
+      attempts: figures.charges.attempts,
+      succeeded: figures.charges.succeeded,
+      successRate: figures.charges.success_rate,
+      processed: figures.processed,
+      refunds: summarizeRefunds(refunds),
+      topDeclines: [...figures.declines, ...figures.errors.filter((e) => e.code !== 'unknown')]
+        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+        .slice(0, 5),
+      gateways: figures.gateways.map((g) => ({
+        gateway: g.gateway,
+        attempts: g.attempts,
+        succeeded: g.succeeded,
+        conversion: g.conversion,
+        amounts: g.processed.filter((p) => p.amount > 0).map((p) => ({ currency: p.currency, amount: p.amount })),
+      })),
     };
   }
 }

@@ -55,7 +55,7 @@ interface ChargeCsvRow {
 
 /**
  * `GET /v1/reports/transactions.csv`: one row per charge in the range, oldest first, streamed — each batch
- * is read by keyset (`attempted_at`, `id`) over the `(app_id, attempted_at)` index and written before the
+ * is read by keyset (`attempted_at`, `id`) over `charges_report_index` (app, time, …) and written before the
  * next is read, waiting for the client to drain (so memory stays flat for a million rows and a slow client
  * slows the export, not the server). RFC 4180 (CRLF, quotes doubled) via csv-stringify, UTF-8 with a byte
  * order mark so spreadsheet tools read "Peña" right. Text from clients or gateways that a spreadsheet would
