@@ -64,7 +64,7 @@ export class ReportQueries {
 
   /** Charges grouped by everything the summary breaks them down by (a few dozen rows), from the index alone. */
   chargeGroups(scope: ReportScope): Promise<ChargeGroupRow[]> {
-    const { where, params } = chargeWhere(scope);
+    const { where, params } = scopeWhere(scope, 'attempted_at');
     return this.sql.all<ChargeGroupRow>(
       `select gateway, currency, source_type, card_brand, status, count(*) as n, sum(amount) as amount,
          sum(processing_ms) as ms_sum, count(processing_ms) as ms_n
@@ -76,7 +76,7 @@ export class ReportQueries {
 
   /** Failed charges by decline and failure code: the index finds them, only they are read. */
   failures(scope: ReportScope): Promise<FailureRow[]> {
-    const { where, params } = chargeWhere(scope);
+    const { where, params } = scopeWhere(scope, 'attempted_at');
     return this.sql.all<FailureRow>(
       `select decline_code, failure_code, count(*) as n from charges where ${where} and status = 'failed' group by decline_code, failure_code`,
       params,
@@ -85,7 +85,7 @@ export class ReportQueries {
 
   /** How often each processing time (whole ms) occurred per gateway, for exact percentiles (report-math.ts). */
   latencies(scope: ReportScope): Promise<LatencyRow[]> {
-    const { where, params } = chargeWhere(scope);
+    const { where, params } = scopeWhere(scope, 'attempted_at');
     return this.sql.all<LatencyRow>(
       `select gateway, processing_ms as ms, count(*) as n from charges
        where ${where} and status in ('succeeded', 'failed') and processing_ms is not null group by gateway, processing_ms`,
@@ -95,7 +95,7 @@ export class ReportQueries {
 
   /** Charges per 15-minute UTC slot (time-buckets.ts places the slots in local hours or days). */
   slots(scope: ReportScope): Promise<SlotRow[]> {
-    const { where, params } = chargeWhere(scope);
+    const { where, params } = scopeWhere(scope, 'attempted_at');
     // SQLite keeps epoch milliseconds; MariaDB/MySQL a UTC DATETIME, measured from the epoch without the
     // session's time zone (TIMESTAMPDIFF compares the two values as written).
     const slot = this.sql.isSqlite
@@ -110,17 +110,8 @@ export class ReportQueries {
 
   /** Succeeded refunds per currency, by when they were created. */
   refunds(scope: ReportScope): Promise<{ currency: Currency; n: Num; amount: Num }[]> {
-    const where = ['app_id = ?', 'created_at >= ?', 'created_at < ?', "status = 'succeeded'"];
-    const params: SqlValue[] = [scope.appId, scope.from, scope.to];
-    if (scope.currency) {
-      where.push('currency = ?');
-      params.push(scope.currency);
-    }
-    if (scope.gateway) {
-      where.push('gateway = ?');
-      params.push(scope.gateway);
-    }
-    return this.sql.all(`select currency, count(*) as n, sum(amount) as amount from refunds where ${where.join(' and ')} group by currency`, params);
+    const { where, params } = scopeWhere(scope, 'created_at', ["status = 'succeeded'"]);
+    return this.sql.all(`select currency, count(*) as n, sum(amount) as amount from refunds where ${where} group by currency`, params);
   }
 
   /** Credit ledger movements per transaction type (credits signed as in the ledger). */
@@ -133,33 +124,30 @@ export class ReportQueries {
 
   /** Credit packages paid for in the range: orders with a package, by when they were paid, through the gateway that took the money. */
   packagesSold(scope: ReportScope): Promise<{ package: string; currency: Currency; n: Num; amount: Num }[]> {
-    const where = ['app_id = ?', 'credit_package is not null', 'paid_at >= ?', 'paid_at < ?'];
-    const params: SqlValue[] = [scope.appId, scope.from, scope.to];
-    if (scope.currency) {
-      where.push('currency = ?');
-      params.push(scope.currency);
-    }
-    if (scope.gateway) {
-      where.push('gateway = ?');
-      params.push(scope.gateway);
-    }
+    const { where, params } = scopeWhere(scope, 'paid_at', ['credit_package is not null']);
     return this.sql.all(
-      `select credit_package as package, currency, count(*) as n, sum(amount) as amount from orders where ${where.join(' and ')} group by credit_package, currency`,
+      `select credit_package as package, currency, count(*) as n, sum(amount) as amount from orders where ${where} group by credit_package, currency`,
       params,
     );
   }
 }
 
-function chargeWhere(scope: ReportScope): { where: string; params: SqlValue[] } {
-  const where = ['app_id = ?', 'attempted_at >= ?', 'attempted_at < ?'];
+/** The app, the half-open range on `timeColumn`, `extra` conditions, then the scope's currency and gateway filters. */
+function scopeWhere(scope: ReportScope, timeColumn: string, extra: string[] = []): { where: string; params: SqlValue[] } {
+  const where = ['app_id = ?', `${timeColumn} >= ?`, `${timeColumn} < ?`, ...extra];
   const params: SqlValue[] = [scope.appId, scope.from, scope.to];
+  addScopeFilters(scope, where, params);
+  return { where: where.join(' and '), params };
+}
+
+/** Appends the scope's optional currency and gateway filters (columns under `alias`, e.g. `c.`). */
+export function addScopeFilters(scope: Pick<ReportScope, 'currency' | 'gateway'>, where: string[], params: SqlValue[], alias = ''): void {
   if (scope.currency) {
-    where.push('currency = ?');
+    where.push(`${alias}currency = ?`);
     params.push(scope.currency);
   }
   if (scope.gateway) {
-    where.push('gateway = ?');
+    where.push(`${alias}gateway = ?`);
     params.push(scope.gateway);
   }
-  return { where: where.join(' and '), params };
 }

@@ -57,7 +57,8 @@ export interface CreditFigures {
   reversed: number;
 }
 
-interface Tally {
+/** Running totals of charges, fed by aggregate rows: shared by the summary and the time series' buckets. */
+export interface Tally {
   attempts: number;
   succeeded: number;
   failed: number;
@@ -67,9 +68,12 @@ interface Tally {
   processed: Map<Currency, { count: number; amount: number }>;
 }
 
-const newTally = (): Tally => ({ attempts: 0, succeeded: 0, failed: 0, inProgress: 0, msSum: 0, msN: 0, processed: new Map() });
+/** What an aggregate row must carry to be tallied (ChargeGroupRow and SlotRow both do). */
+export type TallyRow = Pick<ChargeGroupRow, 'status' | 'currency' | 'n' | 'amount' | 'ms_sum' | 'ms_n'>;
 
-function add(t: Tally, r: ChargeGroupRow): void {
+export const newTally = (): Tally => ({ attempts: 0, succeeded: 0, failed: 0, inProgress: 0, msSum: 0, msN: 0, processed: new Map() });
+
+export function add(t: Tally, r: TallyRow): void {
   const n = num(r.n);
   if (r.status === 'succeeded' || r.status === 'failed') {
     t.attempts += n;
@@ -86,8 +90,8 @@ function add(t: Tally, r: ChargeGroupRow): void {
   if (r.status === 'failed') t.failed += n;
 }
 
-const figures = (t: Tally): ChargeFigures => ({ attempts: t.attempts, succeeded: t.succeeded, failed: t.failed, in_progress: t.inProgress, success_rate: rate(t.succeeded, t.attempts) });
-const processedOf = (t: Tally): MoneyCount[] => [...t.processed].map(([currency, p]) => ({ currency, ...p })).sort((a, b) => a.currency.localeCompare(b.currency));
+export const figures = (t: Tally): ChargeFigures => ({ attempts: t.attempts, succeeded: t.succeeded, failed: t.failed, in_progress: t.inProgress, success_rate: rate(t.succeeded, t.attempts) });
+export const processedOf = (t: Tally): MoneyCount[] => [...t.processed].map(([currency, p]) => ({ currency, ...p })).sort((a, b) => a.currency.localeCompare(b.currency));
 
 function tallyBy<K extends string>(rows: readonly ChargeGroupRow[], key: (r: ChargeGroupRow) => K): Map<K, Tally> {
   const out = new Map<K, Tally>();

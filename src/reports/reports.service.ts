@@ -4,9 +4,9 @@ import { Clock } from '../common/clock';
 import type { Currency } from '../common/money';
 import { ApiError } from '../common/errors/api-error';
 import { AppConfig } from '../config/app-config';
-import { meanMs, num, rate } from './report-math';
+import { meanMs, num } from './report-math';
 import { ReportQueries, type ReportScope } from './report-queries';
-import { type MoneyCount, summarizeCharges, summarizeCredits, summarizeRefunds, type SummaryFigures } from './report-summary';
+import { add, figures, newTally, processedOf, summarizeCharges, summarizeCredits, summarizeRefunds, type SummaryFigures } from './report-summary';
 import type { ReportSummaryQuery, ReportTimeseriesQuery } from './reports.schemas';
 import { bucketBoundaries, bucketIndex, SLOT_MS, TooManyBuckets } from './time-buckets';
 
@@ -76,23 +76,10 @@ export class ReportsService {
     const starts = bounds.slice(0, -1);
     const ends = bounds.slice(1);
     const scope: ReportScope = { ...requested, from: new Date(bounds[0]!), to: new Date(bounds[bounds.length - 1]!) };
-    const buckets = starts.map(() => ({ attempts: 0, succeeded: 0, failed: 0, msSum: 0, msN: 0, processed: new Map<Currency, { count: number; amount: number }>() }));
+    const buckets = starts.map(newTally);
     for (const row of await this.queries.slots(scope)) {
-      const i = bucketIndex(starts, num(row.slot) * SLOT_MS);
-      const b = buckets[i];
-      if (!b) continue;
-      const n = num(row.n);
-      if (row.status === 'succeeded' || row.status === 'failed') {
-        b.attempts += n;
-        b.msSum += num(row.ms_sum);
-        b.msN += num(row.ms_n);
-      }
-      if (row.status === 'failed') b.failed += n;
-      if (row.status === 'succeeded') {
-        b.succeeded += n;
-        const p = b.processed.get(row.currency) ?? { count: 0, amount: 0 };
-        b.processed.set(row.currency, { count: p.count + n, amount: p.amount + num(row.amount) });
-      }
+      const bucket = buckets[bucketIndex(starts, num(row.slot) * SLOT_MS)];
+      if (bucket) add(bucket, row);
     }
     return {
       object: 'report_timeseries' as const,
@@ -102,16 +89,19 @@ export class ReportsService {
       time_zone: timeZone,
       currency: scope.currency ?? null,
       gateway: scope.gateway ?? null,
-      buckets: buckets.map((b, i) => ({
-        start: new Date(starts[i]!).toISOString(),
-        end: new Date(ends[i]!).toISOString(),
-        attempts: b.attempts,
-        succeeded: b.succeeded,
-        failed: b.failed,
-        success_rate: rate(b.succeeded, b.attempts),
-        processed: [...b.processed].map(([currency, p]): MoneyCount => ({ currency, ...p })).sort((x, y) => x.currency.localeCompare(y.currency)),
-        average_processing_ms: meanMs(b.msSum, b.msN),
-      })),
+      buckets: buckets.map((b, i) => {
+        const { attempts, succeeded, failed, success_rate } = figures(b);
+        return {
+          start: new Date(starts[i]!).toISOString(),
+          end: new Date(ends[i]!).toISOString(),
+          attempts,
+          succeeded,
+          failed,
+          success_rate,
+          processed: processedOf(b),
+          average_processing_ms: meanMs(b.msSum, b.msN),
+        };
+      }),
     };
   }
 }

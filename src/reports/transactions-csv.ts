@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { SqlRunner } from '../database/sql-runner';
 import type { SqlValue } from '../database/sql-session';
-import type { ReportScope } from './report-queries';
+import { addScopeFilters, type ReportScope } from './report-queries';
 
 /** Rows read per query: the export holds one batch in memory, whatever the range. */
 const BATCH = 1000;
@@ -85,14 +85,7 @@ export class TransactionsCsv {
   private batch(scope: ReportScope & { status?: string }, after: { at: Date; id: string }): Promise<ChargeCsvRow[]> {
     const where = ['c.app_id = ?', 'c.attempted_at < ?', '(c.attempted_at > ? or (c.attempted_at = ? and c.id > ?))'];
     const params: SqlValue[] = [scope.appId, scope.to, after.at, after.at, after.id];
-    if (scope.currency) {
-      where.push('c.currency = ?');
-      params.push(scope.currency);
-    }
-    if (scope.gateway) {
-      where.push('c.gateway = ?');
-      params.push(scope.gateway);
-    }
+    addScopeFilters(scope, where, params, 'c.');
     if (scope.status) {
       where.push('c.status = ?');
       params.push(scope.status);
