@@ -136,20 +136,24 @@ export class InvoiceIssuer {
     issueKey: string,
     plan: (now: Date) => PlannedDocument,
     links: IssueLinks,
-  ): Promise<Invoice | null> {
+  ): Promise<Invoice> {
     const [existing] = await this.rows.select(this.sql, Invoice, 'issue_key = ?', [issueKey]);
-    if (existing) return existing.status === 'numbered' ? this.finish(issuer, existing, links) : existing;
+    const row = existing ?? (await this.numberOnce(issuer, appId, issueKey, plan, links));
+    // Still `numbered`: just taken here, or left by a run that died before signing.
+    return row.status === 'numbered' ? this.finish(issuer, row, links) : row;
+  }
+
+  /** Step 1 for an issue_key not seen yet, or the row a twin run committed under it meanwhile. */
+  private async numberOnce(issuer: ResolvedIssuer, appId: string, issueKey: string, plan: (now: Date) => PlannedDocument, links: IssueLinks): Promise<Invoice> {
     const now = this.clock.now();
     // Planned outside any transaction (pure, may throw on bad data).
     const planned = plan(now);
-    let numbered: Invoice;
     try {
       // The first document of a series creates its sequence row: concurrent first issuers' INSERT IGNOREs can
       // deadlock on InnoDB; the victim's whole transaction was rolled back, so running it again is safe.
       for (let attempt = 1; ; attempt++) {
         try {
-          numbered = await this.number(issuer, appId, issueKey, planned, links, now);
-          break;
+          return await this.number(issuer, appId, issueKey, planned, links, now);
         } catch (err) {
           if (!(err instanceof DeadlockException) || attempt >= 3) throw err;
         }
@@ -161,9 +165,8 @@ export class InvoiceIssuer {
       if (!(err instanceof UniqueConstraintViolationException)) throw err;
       const [twin] = await this.rows.select(this.sql, Invoice, 'issue_key = ?', [issueKey]);
       if (!twin) throw err;
-      numbered = twin;
+      return twin;
     }
-    return numbered.status === 'numbered' ? this.finish(issuer, numbered, links) : numbered;
   }
 
   /**
