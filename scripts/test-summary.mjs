@@ -21,10 +21,16 @@ for (const file of files) {
   // say why here, at the very end of the output, where a truncated CI log still shows it.
   for (const result of report.testResults ?? []) {
     if (result.status !== 'failed') continue;
-    const failedTests = (result.assertionResults ?? []).filter((a) => a.status === 'failed').map((a) => a.fullName);
-    const why = String(result.message ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 600);
+    const plain = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim();
+    // Each failed test with the first lines of its own failure (an assertion's diff, a timeout), so the
+    // tail of a CI log says what broke, not only where.
+    const failedTests = (result.assertionResults ?? [])
+      .filter((a) => a.status === 'failed')
+      .slice(0, 5)
+      .map((a) => `failed: ${a.fullName}` + (a.failureMessages?.length ? `\n      ${plain(a.failureMessages[0]).slice(0, 800).replace(/\n/g, '\n      ')}` : ''));
+    const why = plain(result.message).slice(0, 600);
     failures.push(`${file}: ${result.name.replace(process.cwd() + '/', '')}` +
-      (failedTests.length ? `\n    failed: ${failedTests.slice(0, 5).join(' | ')}` : '') +
+      (failedTests.length ? `\n    ${failedTests.join('\n    ')}` : '') +
       (why ? `\n    ${why.replace(/\n/g, '\n    ')}` : ''));
   }
 }
