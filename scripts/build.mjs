@@ -3,6 +3,7 @@
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, rm, writeFile, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { buildAdminUi } from './build-admin-ui.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const src = join(root, 'src');
@@ -43,3 +44,5 @@ for await (const file of walk(src)) {
   }
 }
 await Promise.all(jobs);
+// The dashboard's single-page app (after the server code: dist/ was emptied above).
+await buildAdminUi(root);

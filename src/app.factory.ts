@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { AdminGate } from './admin/admin-gate';
+import { mountAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
 import { limitBodyDepth, rejectCardData, requireJsonBody } from './common/http/body-guards';
 import { rejectNulCharacters } from './common/http/nul-guard';
@@ -43,6 +45,9 @@ export async function createApp(config: AppConfig): Promise<SmartPayApp> {
   app.use(requireJsonBody);
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true }));
   app.use(limitBodyDepth);
+  // Before the /v1 guards: the dashboard's /v1 bridge rewrites its requests to /v1 paths here.
+  app.use(app.get(AdminGate).middleware);
+  mountAdminUi(app, config.admin.secureCookies);
   app.use('/v1', rejectCardData);
   app.use('/v1', rejectNulCharacters);
 

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { AdminModule } from './admin/admin.module';
 import { AppsModule } from './apps/apps.module';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
@@ -62,6 +63,7 @@ export class AppModule {
         AlertsModule,
         InvoicesModule,
         ReportsModule,
+        AdminModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

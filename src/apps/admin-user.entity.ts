@@ -20,4 +20,14 @@ export class AdminUser {
 
   @Property(timestamp())
   createdAt!: Date;
+
+  /** Failed sign-ins since the last success; reaching the lockout setting locks the account (every instance sees it). */
+  @Property({ type: 'integer', default: 0 })
+  failedLogins: number = 0;
+
+  @Property(timestamp(true))
+  lockedUntil: Date | null = null;
+
+  @Property(timestamp(true))
+  lastLoginAt: Date | null = null;
 }

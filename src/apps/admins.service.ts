@@ -21,6 +21,7 @@ export class AdminsService {
       passwordHash: await hashPassword(password),
       role,
       createdAt: this.clock.now(),
+      failedLogins: 0,
     });
     try {
       await this.em.persistAndFlush(admin);

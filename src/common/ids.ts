@@ -17,6 +17,8 @@ export const ID_PREFIXES = {
   creditTransaction: 'ctx',
   creditLot: 'cl',
   admin: 'adm',
+  adminSession: 'ases',
+  auditEntry: 'aud',
   idempotency: 'idk',
   gatewayCall: 'gwc',
   job: 'job',

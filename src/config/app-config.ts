@@ -22,6 +22,8 @@ export class AppConfig {
   readonly database: DatabaseConfig;
   readonly autoMigrate: boolean;
   readonly bootstrap: { apiKey?: string; adminEmail?: string; adminPassword?: string };
+  /** The /admin dashboard: session lifetime (idle), lockout after failed sign-ins, cookies marked Secure behind TLS. */
+  readonly admin: { sessionIdleMs: number; sessionMaxMs: number; lockoutAttempts: number; lockoutMs: number; secureCookies: boolean };
   readonly sandbox: { enabled: boolean; externalUrl?: string; sunatSchemaValidation: boolean };
   readonly culqi: { secretKey?: string; publicKey?: string; apiUrl: string; secureUrl: string; webhookUser?: string; webhookPassword?: string };
   readonly mercadopago: { accessToken?: string; publicKey?: string; apiUrl: string; webhookSecret?: string };
@@ -122,6 +124,13 @@ export class AppConfig {
       apiKey: e.SMARTPAY_BOOTSTRAP_API_KEY,
       adminEmail: e.SMARTPAY_ADMIN_EMAIL,
       adminPassword: e.SMARTPAY_ADMIN_PASSWORD,
+    };
+    this.admin = {
+      sessionIdleMs: e.SMARTPAY_ADMIN_SESSION_TTL,
+      sessionMaxMs: Math.max(24 * 3600_000, e.SMARTPAY_ADMIN_SESSION_TTL),
+      lockoutAttempts: e.SMARTPAY_ADMIN_LOCKOUT,
+      lockoutMs: e.SMARTPAY_ADMIN_LOCKOUT_DURATION,
+      secureCookies: e.SMARTPAY_PUBLIC_URL?.startsWith('https:') ?? e.NODE_ENV === 'production',
     };
     const hasGatewayCredentials = Boolean(e.CULQI_SECRET_KEY || e.MERCADOPAGO_ACCESS_TOKEN);
     this.sandbox = {

@@ -169,6 +169,11 @@ export const envSchema = z.object({
   SMARTPAY_ADMIN_PASSWORD: optionalSecret.refine((v) => v === undefined || v.length >= 12, {
     message: 'must be at least 12 characters',
   }),
+  /** Dashboard sessions end after this long without a request (and 24 h after sign-in at the latest). */
+  SMARTPAY_ADMIN_SESSION_TTL: duration.default(8 * 3600_000),
+  /** Failed sign-ins in a row that lock an admin account, and for how long. */
+  SMARTPAY_ADMIN_LOCKOUT: z.coerce.number({ error: 'must be a whole number of attempts' }).int().min(1).max(100).default(5),
+  SMARTPAY_ADMIN_LOCKOUT_DURATION: duration.default(15 * 60_000),
   SMARTPAY_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   SMARTPAY_SANDBOX_URL: z.url().optional(),
   /** The in-process SUNAT simulator checks every document against the UBL 2.1 XSDs (about 0.3 s of CPU each); `off` skips it. */

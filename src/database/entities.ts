@@ -1,3 +1,5 @@
+import { AdminAuditEntry } from '../admin/admin-audit-entry.entity';
+import { AdminSession } from '../admin/admin-session.entity';
 import { AdminUser } from '../apps/admin-user.entity';
 import { ApiKey } from '../apps/api-key.entity';
 import { App } from '../apps/app.entity';
@@ -33,6 +35,8 @@ export const ENTITIES = [
   App,
   ApiKey,
   AdminUser,
+  AdminSession,
+  AdminAuditEntry,
   IdempotencyRecord,
   Customer,
   Order,

@@ -21,6 +21,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'sk_test_… / sk_live_…', description: 'Your app API key' }, 'api_key')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, required by GET /metrics when it is set' }, 'metrics_token')
+    .addCookieAuth('smartpay_admin', { type: 'apiKey', in: 'cookie', description: 'The dashboard session (POST /admin/api/session); writes also need X-CSRF-Token' }, 'admin_session')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components ??= {};

@@ -11,6 +11,7 @@ import { json, timestamp } from '../database/column-types';
 @Index({ properties: ['appId', 'id'] })
 @Index({ properties: ['appId', 'type', 'id'] })
 @Index({ properties: ['dispatchedAt', 'id'] })
+@Index({ properties: ['resourceId'] })
 @Unique({ properties: ['dedupeKey'] })
 export class DomainEvent {
   @PrimaryKey({ type: 'string', length: 40 })

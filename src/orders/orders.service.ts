@@ -100,6 +100,9 @@ export class OrdersService {
     const created: Record<string, Date> = {};
     if (query.created_from !== undefined) created.$gte = new Date(query.created_from);
     if (query.created_to !== undefined) created.$lte = new Date(query.created_to);
+    const amount: Record<string, number> = {};
+    if (query.amount_min !== undefined) amount.$gte = query.amount_min;
+    if (query.amount_max !== undefined) amount.$lte = query.amount_max;
     const rows = await this.em.find(
       Order,
       {
@@ -107,6 +110,9 @@ export class OrdersService {
         status: query.status,
         customerId: query.customer_id,
         reference: query.reference,
+        gateway: query.gateway,
+        currency: query.currency,
+        ...(Object.keys(amount).length > 0 ? { amount } : {}),
         ...(Object.keys(created).length > 0 ? { createdAt: created } : {}),
         ...(before !== undefined ? { id: { $lt: before } } : {}),
       },
