@@ -18,7 +18,8 @@ RUN npm ci --no-audit --no-fund
 COPY .swcrc tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
-# scripts/build.mjs uses @swc/core, a dev dependency: build first, prune after.
+COPY admin-ui ./admin-ui
+# scripts/build.mjs uses @swc/core and Vite (the dashboard), dev dependencies: build first, prune after.
 RUN node scripts/build.mjs \
     && npm prune --omit=dev --no-audit --no-fund
 

@@ -32,7 +32,7 @@ export async function buildAdminUi(root) {
   if (!existsSync(join(cache, 'index.html')) || !(await stat(join(cache, 'index.html'))).isFile()) {
     const { build } = await import('vite');
     await rm(cache, { recursive: true, force: true });
-    await build({ configFile: join(uiRoot, 'vite.config.ts'), root: uiRoot, logLevel: 'warn', build: { outDir: cache, emptyOutDir: true } });
+    await build({ configFile: join(uiRoot, 'vite.config.mts'), root: uiRoot, logLevel: 'warn', build: { outDir: cache, emptyOutDir: true } });
     // Only the current build is worth keeping.
     const parent = join(cache, '..');
     for (const old of await readdir(parent)) if (join(parent, old) !== cache) await rm(join(parent, old), { recursive: true, force: true });

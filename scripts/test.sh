@@ -14,7 +14,7 @@ step() { current="$*"; echo; echo "==> $*"; }
 fail() { status=1; failed_steps="${failed_steps}${current};"; }
 
 step "lint" && npx eslint . || fail
-step "typecheck" && npx tsc -p tsconfig.json --noEmit || fail
+step "typecheck" && npx tsc -p tsconfig.json --noEmit && npx tsc -p admin-ui/tsconfig.json || fail
 step "build" && node scripts/build.mjs || fail
 
 step "tests on SQLite"

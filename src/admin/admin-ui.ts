@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../common/errors/api-error';
 
@@ -23,7 +23,16 @@ const NONCE_PLACEHOLDER = '__CSP_NONCE__';
  */
 export function mountAdminUi(app: NestExpressApplication, hsts: boolean): void {
   const dir = uiDirectory();
-  const index = dir ? readFileSync(join(dir, 'index.html'), 'utf8') : null;
+  // Read again when the file changes: a rebuild renames the hashed assets index.html points at.
+  let cached: { mtimeMs: number; html: string } | null = null;
+  const index = (): string | null => {
+    if (!dir) return null;
+    const file = join(dir, 'index.html');
+    const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    if (mtimeMs === undefined) return null;
+    if (cached?.mtimeMs !== mtimeMs) cached = { mtimeMs, html: readFileSync(file, 'utf8') };
+    return cached.html;
+  };
 
   const headers = helmet({
     contentSecurityPolicy: {
@@ -54,19 +63,24 @@ export function mountAdminUi(app: NestExpressApplication, hsts: boolean): void {
     headers(req, res, next);
   });
   if (dir) {
-    router.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+    router.use(
+      '/assets',
+      express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }),
+      (_req: Request, _res: Response, next: NextFunction) => next(new ApiError('route_not_found', 'No such dashboard asset (a page from an older build? reload it)')),
+    );
     router.get('/sw.js', (_req, res) => {
       res.set('Cache-Control', 'no-cache').set('Service-Worker-Allowed', '/admin/');
       res.sendFile(join(dir, 'sw.js'));
     });
   }
   router.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
-    if (!index) return next(new ApiError('service_unavailable', 'The dashboard is not built: run `npm run build`'));
+    const html = index();
+    if (!html) return next(new ApiError('service_unavailable', 'The dashboard is not built: run `npm run build`'));
     res
       .status(200)
       .set('Content-Type', 'text/html; charset=utf-8')
       .set('Cache-Control', 'no-store')
-      .send(index.replaceAll(NONCE_PLACEHOLDER, res.locals.cspNonce as string));
+      .send(html.replaceAll(NONCE_PLACEHOLDER, res.locals.cspNonce as string));
   });
 
   // Everything under /admin except its API.

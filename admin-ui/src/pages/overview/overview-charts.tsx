@@ -1,0 +1,93 @@
+import { AreaChart, BarChart, LineChart } from '@mantine/charts';
+import { Card, SimpleGrid, Text, VisuallyHidden } from '@mantine/core';
+import type { ReportTimeseries } from '../../api/types';
+import { formatBucket } from '../../format/dates';
+import { formatMoney } from '../../format/money';
+import { formatMs, formatRate } from '../../format/numbers';
+import { useI18n } from '../../i18n/i18n-context';
+
+interface ChartCardProps {
+  title: string;
+  children: React.ReactNode;
+  /** The plotted figures as text, for screen readers (a chart is a picture to them). */
+  rows: { bucket: string; values: string[] }[];
+  columns: string[];
+}
+
+function ChartCard({ title, children, rows, columns }: ChartCardProps) {
+  const { t } = useI18n();
+  return (
+    <Card withBorder radius="md" padding="md">
+      <Text component="h2" fw={600} size="sm" mb="sm" mt={0}>
+        {title}
+      </Text>
+      {children}
+      <VisuallyHidden>
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('charts.period')}</th>
+              {columns.map((c) => (
+                <th scope="col" key={c}>
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                <th scope="row">{r.bucket}</th>
+                {r.values.map((v, j) => (
+                  <td key={j}>{v}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </VisuallyHidden>
+    </Card>
+  );
+}
+
+/** Volume, success rate and latency per bucket; money stays in minor units and is only formatted. */
+export function OverviewCharts({ series, currency }: { series: ReportTimeseries; currency: string }) {
+  const { t, lang } = useI18n();
+  const rows = series.buckets.map((b) => ({
+    bucket: formatBucket(b.start, series.interval, lang),
+    amount: b.processed.find((p) => p.currency === currency)?.amount ?? 0,
+    attempts: b.attempts,
+    succeeded: b.succeeded,
+    failed: b.failed,
+    successRate: b.success_rate,
+    latency: b.average_processing_ms,
+  }));
+  const text = (pick: (r: (typeof rows)[number]) => string[]) => rows.map((r) => ({ bucket: r.bucket, values: pick(r) }));
+  return (
+    <SimpleGrid cols={{ base: 1, lg: 2 }} mt="md">
+      <ChartCard title={t('charts.volume')} columns={[t('kpi.amount')]} rows={text((r) => [formatMoney(r.amount, currency)])}>
+        <AreaChart h={240} data={rows} dataKey="bucket" series={[{ name: 'amount', label: t('kpi.amount'), color: 'indigo.6' }]} valueFormatter={(v) => formatMoney(v, currency)} withLegend={false} yAxisProps={{ width: 90 }} />
+      </ChartCard>
+      <ChartCard title={t('charts.attempts')} columns={[t('kpi.succeeded'), t('kpi.failed')]} rows={text((r) => [String(r.succeeded), String(r.failed)])}>
+        <BarChart
+          h={240}
+          data={rows}
+          dataKey="bucket"
+          type="stacked"
+          series={[
+            { name: 'succeeded', label: t('kpi.succeeded'), color: 'teal.6' },
+            { name: 'failed', label: t('kpi.failed'), color: 'red.6' },
+          ]}
+          withLegend
+        />
+      </ChartCard>
+      <ChartCard title={t('charts.successRate')} columns={[t('kpi.successRate')]} rows={text((r) => [formatRate(r.successRate, lang)])}>
+        <LineChart h={240} data={rows} dataKey="bucket" series={[{ name: 'successRate', label: t('kpi.successRate'), color: 'teal.7' }]} valueFormatter={(v) => formatRate(v, lang)} yAxisProps={{ domain: [0, 1] }} connectNulls={false} />
+      </ChartCard>
+      <ChartCard title={t('charts.latency')} columns={[t('kpi.avgMs')]} rows={text((r) => [formatMs(r.latency, lang)])}>
+        <LineChart h={240} data={rows} dataKey="bucket" series={[{ name: 'latency', label: t('kpi.avgMs'), color: 'orange.7' }]} valueFormatter={(v) => formatMs(v, lang)} yAxisProps={{ width: 70 }} connectNulls={false} />
+      </ChartCard>
+    </SimpleGrid>
+  );
+}
