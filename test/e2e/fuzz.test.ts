@@ -297,8 +297,9 @@ const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD
 
 function fuzzRequest(routes: ServedRoute[], ids: Ids, keys: { own: string; other: string }): fc.Arbitrary<FuzzRequest> {
   // The API gets most of the traffic; docs, health and metrics are simple but must hold the contract too
-  // (weight 2 keeps each of them well above the 5 hits checked below as the API grows).
-  const route = fc.oneof(...routes.map((r) => ({ arbitrary: fc.constant(r), weight: r.path.startsWith('/v1/') ? 4 : 2 })));
+  // (weight 2 keeps each of them well above the 5 hits checked below as the API grows). A path's weight grows
+  // with its methods, so each method of /admin/api/session (GET, POST, DELETE) is hit as often as a one-method path.
+  const route = fc.oneof(...routes.map((r) => ({ arbitrary: fc.constant(r), weight: (r.path.startsWith('/v1/') ? 4 : 2) * r.methods.length })));
   return route.chain((r) =>
     fc
       .record({
