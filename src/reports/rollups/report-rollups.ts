@@ -74,7 +74,9 @@ export class ReportRollups implements OnModuleInit, OnApplicationBootstrap {
     if (from === null) {
       const first = await this.sql.all<{ at: unknown }>('select min(attempted_at) as at from charges where app_id = ?', [appId]);
       const at = first[0]?.at;
-      const start = at === null || at === undefined ? until : hourOf(this.toMs(at));
+      // No charges yet: no watermark either, so the app's first charges are rolled up from their own hour.
+      if (at === null || at === undefined) return 0;
+      const start = hourOf(this.toMs(at));
       await this.sql.run(`${this.sql.isSqlite ? 'insert or ignore' : 'insert ignore'} into report_rollup_state (app_id, rolled_until) values (?, ?)`, [appId, Math.min(start, until)]);
       from = (await this.watermark(appId)) ?? until;
     }
