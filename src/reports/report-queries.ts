@@ -130,15 +130,34 @@ export class ReportQueries {
     );
   }
 
-  /** How often each processing time (whole ms) occurred per gateway, for exact percentiles (report-math.ts). */
+  /**
+   * How often each processing time (whole ms) occurred per gateway, for exact percentiles (report-math.ts). Of the
+   * rolled-up hours, whole UTC days without a dirty hour come from the daily distribution, the others by hour.
+   */
   async latencies(scope: ReportScope, plan?: RollupPlan): Promise<LatencyRow[]> {
     const p = plan ?? (await this.plan(scope));
-    return this.both<LatencyRow>(
-      p,
-      (where) => `select gateway, processing_ms as ms, sum(n) as n from report_latency_hours where ${where} group by gateway, processing_ms`,
-      (where) => `select gateway, processing_ms as ms, count(*) as n from charges
-       where ${where} and status in ('succeeded', 'failed') and processing_ms is not null group by gateway, processing_ms`,
-    );
+    const raw = (where: string) => `select gateway, processing_ms as ms, count(*) as n from charges
+       where ${where} and status in ('succeeded', 'failed') and processing_ms is not null group by gateway, processing_ms`;
+    const byHour = (where: string) => `select gateway, processing_ms as ms, sum(n) as n from report_latency_hours where ${where} group by gateway, processing_ms`;
+    const r = p.rolled;
+    const dayFirst = r ? Math.ceil(r.from / 24) : 0;
+    const dayEnd = r ? Math.floor(r.to / 24) : 0;
+    if (!r || dayEnd <= dayFirst) return this.both<LatencyRow>(p, byHour, raw);
+    const dirtyDays = [...new Set(r.skip.map((h) => Math.floor(h / 24)))].filter((d) => d >= dayFirst && d < dayEnd);
+    // The hours outside the whole clean days: before the first, after the last, inside a day with a dirty hour.
+    const hourRanges = [`hour < ${dayFirst * 24}`, `hour >= ${dayEnd * 24}`, ...dirtyDays.map((d) => `(hour >= ${d * 24} and hour < ${(d + 1) * 24})`)];
+    const days = (): Promise<LatencyRow[]> => {
+      const where = ['app_id = ?', 'day >= ?', 'day < ?'];
+      const params: SqlValue[] = [p.scope.appId, dayFirst, dayEnd];
+      if (dirtyDays.length > 0) {
+        where.push(`day not in (${dirtyDays.map(() => '?').join(', ')})`);
+        params.push(...dirtyDays);
+      }
+      addScopeFilters(p.scope, where, params);
+      return this.sql.all<LatencyRow>(`select gateway, processing_ms as ms, sum(n) as n from report_latency_days where ${where.join(' and ')} group by gateway, processing_ms`, params);
+    };
+    const [rest, whole] = await Promise.all([this.both<LatencyRow>(p, (where) => byHour(`${where} and (${hourRanges.join(' or ')})`), raw), days()]);
+    return [...rest, ...whole];
   }
 
   /**

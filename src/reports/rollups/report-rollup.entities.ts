@@ -78,6 +78,32 @@ export class ReportLatencyHour {
   n!: number;
 }
 
+/**
+ * The same distribution per UTC day (`floor(hour / 24)`), summed from the day's hours when its last hour is rolled
+ * up or one of its hours is rebuilt: a day has far fewer rows than its 24 hours. Used only for whole days without
+ * dirty hours.
+ */
+@Entity({ tableName: 'report_latency_days' })
+export class ReportLatencyDay {
+  @PrimaryKey({ type: 'string', length: 40 })
+  appId!: string;
+
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  day!: number;
+
+  @PrimaryKey({ type: 'string', length: 16 })
+  gateway!: string;
+
+  @PrimaryKey({ type: 'string', length: 3 })
+  currency!: string;
+
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  processingMs!: number;
+
+  @Property({ type: 'integer' })
+  n!: number;
+}
+
 /** Per app: every hour before `rolledUntil` (exclusive) is rolled up, except the dirty ones. */
 @Entity({ tableName: 'report_rollup_state' })
 export class ReportRollupState {

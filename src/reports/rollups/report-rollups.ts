@@ -25,6 +25,7 @@ const CHUNK_HOURS = 168;
  *   status and decline/failure code, with count, amount, sum and count of processing_ms.
  * - `report_latency_hours`: per app, hour, gateway and currency, how many attempts took each whole millisecond,
  *   so the p95 stays exact (nearest rank off the merged distribution).
+ * - `report_latency_days`: the same per UTC day, summed from the hours (whole days without dirty hours use it).
  * - `report_rollup_state.rolled_until`: every hour before it is rolled up; `report_dirty_hours`: hours changed
  *   since, read from the charges until rebuilt.
  *
@@ -86,6 +87,7 @@ export class ReportRollups implements OnModuleInit, OnApplicationBootstrap {
       const start = from;
       const moved = await this.sql.transaction(async (tx) => {
         await this.recompute(tx, appId, start, to);
+        await this.rebuildDays(tx, appId, Math.floor(start / 24), Math.floor(to / 24));
         await tx.run('delete from report_dirty_hours where app_id = ? and hour >= ? and hour < ?', [appId, start, to]);
         if ((await tx.run('update report_rollup_state set rolled_until = ? where app_id = ? and rolled_until = ?', [to, appId, start])) !== 1) throw new LostRace();
         return true;
@@ -101,15 +103,17 @@ export class ReportRollups implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async rebuildDirty(appId: string): Promise<number> {
-    const rows = await this.sql.all<{ hour: number | string }>(
-      'select d.hour as hour from report_dirty_hours d join report_rollup_state s on s.app_id = d.app_id where d.app_id = ? and d.hour < s.rolled_until order by d.hour',
+    const rows = await this.sql.all<{ hour: number | string; rolled_until: number | string }>(
+      'select d.hour as hour, s.rolled_until as rolled_until from report_dirty_hours d join report_rollup_state s on s.app_id = d.app_id where d.app_id = ? and d.hour < s.rolled_until order by d.hour',
       [appId],
     );
-    for (const { hour } of rows) {
+    for (const { hour, rolled_until } of rows) {
       const h = Number(hour);
       await this.sql.transaction(async (tx) => {
         await tx.run('delete from report_dirty_hours where app_id = ? and hour = ?', [appId, h]);
         await this.recompute(tx, appId, h, h + 1);
+        const day = Math.floor(h / 24);
+        if ((day + 1) * 24 <= Number(rolled_until)) await this.rebuildDays(tx, appId, day, day + 1);
       });
     }
     return rows.length;
@@ -135,6 +139,19 @@ export class ReportRollups implements OnModuleInit, OnApplicationBootstrap {
        from charges where app_id = ? and attempted_at >= ? and attempted_at < ? and status in ('succeeded', 'failed') and processing_ms is not null
        group by app_id, ${hour}, gateway, currency, processing_ms`,
       charges,
+    );
+  }
+
+  /** Replaces the daily latency rows of days [from, to) (all their hours rolled up) with the sum of their hours. */
+  private async rebuildDays(tx: SqlSession, appId: string, from: number, to: number): Promise<void> {
+    if (to <= from) return;
+    const day = this.sql.isSqlite ? 'hour / 24' : 'hour div 24';
+    await tx.run('delete from report_latency_days where app_id = ? and day >= ? and day < ?', [appId, from, to]);
+    await tx.run(
+      `insert into report_latency_days (app_id, day, gateway, currency, processing_ms, n)
+       select app_id, ${day}, gateway, currency, processing_ms, sum(n) from report_latency_hours
+       where app_id = ? and hour >= ? and hour < ? group by app_id, ${day}, gateway, currency, processing_ms`,
+      [appId, from * 24, to * 24],
     );
   }
 

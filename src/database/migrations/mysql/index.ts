@@ -10,7 +10,7 @@ import { Migration20261204161513_Invoices } from './Migration20261204161513_Invo
 import { Migration20261204181020_DailySummaries } from './Migration20261204181020_DailySummaries';
 import { Migration20261204212049_Reports } from './Migration20261204212049_Reports';
 import { Migration20261204221414_ReportIndexes } from './Migration20261204221414_ReportIndexes';
-import { Migration20261205004209_Rollups } from './Migration20261205004209_Rollups';
+import { Migration20261205005115_Rollups } from './Migration20261205005115_Rollups';
 
 /** MySQL/MariaDB migrations in order; written by `npm run migration:create`. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -25,5 +25,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204181020_DailySummaries', class: Migration20261204181020_DailySummaries },
   { name: 'Migration20261204212049_Reports', class: Migration20261204212049_Reports },
   { name: 'Migration20261204221414_ReportIndexes', class: Migration20261204221414_ReportIndexes },
-  { name: 'Migration20261205004209_Rollups', class: Migration20261205004209_Rollups },
+  { name: 'Migration20261205005115_Rollups', class: Migration20261205005115_Rollups },
 ];

@@ -10,7 +10,7 @@ import { Migration20261204161513_Invoices } from './Migration20261204161513_Invo
 import { Migration20261204181019_DailySummaries } from './Migration20261204181019_DailySummaries';
 import { Migration20261204212048_Reports } from './Migration20261204212048_Reports';
 import { Migration20261204221413_ReportIndexes } from './Migration20261204221413_ReportIndexes';
-import { Migration20261205004209_Rollups } from './Migration20261205004209_Rollups';
+import { Migration20261205005115_Rollups } from './Migration20261205005115_Rollups';
 
 /** SQLite migrations in order; written by `npm run migration:create`. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -25,5 +25,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204181019_DailySummaries', class: Migration20261204181019_DailySummaries },
   { name: 'Migration20261204212048_Reports', class: Migration20261204212048_Reports },
   { name: 'Migration20261204221413_ReportIndexes', class: Migration20261204221413_ReportIndexes },
-  { name: 'Migration20261205004209_Rollups', class: Migration20261205004209_Rollups },
+  { name: 'Migration20261205005115_Rollups', class: Migration20261205005115_Rollups },
 ];
