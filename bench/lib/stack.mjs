@@ -131,6 +131,12 @@ export function invoicingEnv(ctx, sandbox) {
   };
 }
 
+/** Any `smartpay` CLI command against the stack's database (e.g. `reports:rollup`). */
+export async function smartpayCli(ctx, sandbox, databaseUrl, args) {
+  const env = smartpayEnv(sandbox, { databaseUrl, port: 0, apiKey: ctx.apiKey, logFile: join(ctx.workDir, 'cli.log') });
+  await runNode([join(ctx.dist, 'cli/main.js'), ...args], { cwd: ctx.workDir, env });
+}
+
 /** `smartpay migrate` for a fresh database (production never migrates on its own). */
 export async function migrateSmartPay(ctx, sandbox, databaseUrl) {
   const env = smartpayEnv(sandbox, { databaseUrl, port: 0, apiKey: ctx.apiKey, logFile: join(ctx.workDir, 'migrate.log') });

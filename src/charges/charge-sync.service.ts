@@ -9,6 +9,8 @@ import type { CallContext, ChargeOutcome, LookupOutcome } from '../gateways/paym
 import { Order } from '../orders/order.entity';
 import { OrderPaymentState } from '../orders/order-payment-state';
 import { Charge, type ChargeStatus } from './charge.entity';
+import { EntityRows } from '../database/entity-rows';
+import { markChargeHour } from '../reports/rollups/rollup-marks';
 import { applyOrderEffect, applyOutcomeToCharge, writeOutcome } from './charge-outcome';
 import { ChargeEvents } from './charge-events';
 import { ChargeOutcomeMetrics } from './charge-outcome.metrics';
@@ -38,6 +40,7 @@ export class ChargeSyncService {
   constructor(
     private readonly em: EntityManager,
     private readonly sql: SqlRunner,
+    private readonly rows: EntityRows,
     private readonly clock: Clock,
     private readonly registry: GatewayRegistry,
     private readonly orderState: OrderPaymentState,
@@ -119,6 +122,7 @@ export class ChargeSyncService {
       const changed = await writeOutcome(tx, charge, observed, now, charge.reconcileAttempts + 1);
       await this.callLog.persist(tx, ctx);
       if (!changed) return false;
+      await markChargeHour(this.rows, tx, charge.appId, charge.attemptedAt, now);
       const moved = await applyOrderEffect(tx, this.orderState, effect, charge, now);
       await this.events.afterOutcome(tx, effect, moved, null, charge, now);
       return true;

@@ -20,6 +20,7 @@ import { OrderPaymentState } from '../orders/order-payment-state';
 import { OrdersService } from '../orders/orders.service';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { Charge, type RoutingStep } from './charge.entity';
+import { markChargeHour } from '../reports/rollups/rollup-marks';
 import { applyOrderEffect, applyOutcomeToCharge, writeOutcome } from './charge-outcome';
 import { ChargeEvents } from './charge-events';
 import { ChargeOutcomeMetrics } from './charge-outcome.metrics';
@@ -128,6 +129,7 @@ export class ChargesService {
           "update charges /*! FORCE INDEX (PRIMARY) */ set status = 'failed', failure_code = 'authentication_failed', failure_message = ?, source_token = null, next_action = null, updated_at = ? where id = ? and status = 'requires_action'",
           ['Replaced by a new attempt before 3-D Secure was completed', now, previous.id],
         );
+        await markChargeHour(this.rows, tx, previous.appId, previous.attemptedAt, now);
       }
       await this.rows.insert(tx, Charge, charge);
     });
@@ -141,8 +143,12 @@ export class ChargesService {
         // crash during the next call leaves the charge pointing at the gateway that may hold it.
         charge.gateway = gatewayId;
         charge.routing = [...charge.routing, { gateway: gatewayId, reason: 'failover' }];
+        const firstAttemptedAt = charge.attemptedAt;
         charge.attemptedAt = this.clock.now();
-        await this.sql.run('update charges /*! FORCE INDEX (PRIMARY) */ set gateway = ?, routing = ?, attempted_at = ? where id = ?', [gatewayId, JSON.stringify(charge.routing), charge.attemptedAt, charge.id]);
+        await this.sql.transaction(async (tx) => {
+          await tx.run('update charges /*! FORCE INDEX (PRIMARY) */ set gateway = ?, routing = ?, attempted_at = ? where id = ?', [gatewayId, JSON.stringify(charge.routing), charge.attemptedAt, charge.id]);
+          await markChargeHour(this.rows, tx, charge.appId, firstAttemptedAt, charge.attemptedAt);
+        });
       }
       outcome = await this.registry.get(gatewayId).charge(this.requestFor(charge, order, input, plan.sourceFor(gatewayId)), ctx);
       charge.routing[charge.routing.length - 1]!.result = outcome.status;
@@ -170,6 +176,7 @@ export class ChargesService {
     const claimed = await this.sql.transaction(async (tx) => {
       if (!(await this.orderState.resumeFromAction(tx, order.id, now))) return false;
       await tx.run("update charges /*! FORCE INDEX (PRIMARY) */ set status = 'pending', updated_at = ? where id = ?", [now, charge.id]);
+      await markChargeHour(this.rows, tx, charge.appId, charge.attemptedAt, now);
       return true;
     });
     if (!claimed) throw new ApiError('order_processing', 'The order is not awaiting this authentication');
@@ -240,6 +247,7 @@ export class ChargesService {
       const changed = await writeOutcome(tx, charge, 'pending', now);
       await this.callLog.persist(tx, ctx);
       if (!changed) return false;
+      await markChargeHour(this.rows, tx, charge.appId, charge.attemptedAt, now);
       const moved = await applyOrderEffect(tx, this.orderState, effect, charge, now);
       await this.events.afterOutcome(tx, effect, moved, order, charge, now);
       return true;

@@ -12,6 +12,7 @@ import { EntityRows } from '../database/entity-rows';
 import { newId } from '../common/ids';
 import { RECONCILE_RUN_JOB } from '../reconciliation/pending-charges.reconciler';
 import { ReconciliationRun } from '../reconciliation/reconciliation-run.entity';
+import { ROLLUP_JOB } from '../reports/rollups/report-rollups';
 import { ReconciliationReportService } from '../reconciliation/reconciliation-report.service';
 import type { PinoLogger } from 'nestjs-pino';
 import { cliGatewayRegistry } from './cli-gateways';
@@ -144,6 +145,20 @@ const reconcile: Command = async (args, env) => {
   });
 };
 
+/** Queues one run of the report rollups now (after an import of past charges); a running instance's worker executes it. */
+const reportsRollup: Command = async (args, env) => {
+  expectArgs(args, []);
+  return env.withDatabase(async (db) => {
+    const em = db.orm.em.fork();
+    const clock = new Clock();
+    await em.transactional(async (tx) => {
+      await new JobQueue(clock, env.config, new EntityRows(tx)).enqueue(tx, ROLLUP_JOB, {}, { maxAttempts: 3 });
+    });
+    env.logger.info('report rollup queued');
+    return { status: 'queued', note: 'executed by the job workers of the running SmartPay instances' };
+  });
+};
+
 /** `reconcile --from <ISO> --to <ISO>`: the discrepancy report over every app, read from the gateways now. */
 async function reconciliationReport(args: ParsedArgs, env: Parameters<Command>[1]) {
   const from = new Date(args.options.get('from') ?? '');
@@ -200,6 +215,7 @@ export const COMMANDS: Record<string, Command> = {
   'jobs:list': jobsList,
   'jobs:retry': jobsRetry,
   reconcile,
+  'reports:rollup': reportsRollup,
   'alerts:list': alertsList,
   'alerts:ack': alertTransition('acknowledged'),
   'alerts:resolve': alertTransition('resolved'),

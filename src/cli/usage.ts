@@ -18,6 +18,8 @@ Commands:
                                            servers' workers execute it); prints { "run_id", "status" }
   reconcile --from <ISO> --to <ISO>        the discrepancy report of that period over every app, read from the
                                            gateways now (live credentials, or SMARTPAY_SANDBOX_URL)
+  reports:rollup                           queue a run of the reports' hourly rollups now (after importing past
+                                           charges; the running servers' workers execute it)
   alerts:list [--status open|acknowledged|resolved] [--limit N]
                                            every app's alerts and the deployment's (gateway circuits, dead jobs),
                                            newest first; prints a JSON array

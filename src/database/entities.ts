@@ -29,6 +29,7 @@ import { InvoiceSequence } from '../invoices/invoice-sequence.entity';
 import { InvoiceSummary } from '../invoices/summary/invoice-summary.entity';
 import { CreditTransaction } from '../credits/credit-transaction.entity';
 import { SystemSetting } from './system-setting.entity';
+import { ReportChargeHour, ReportDirtyHour, ReportLatencyDay, ReportLatencyHour, ReportRollupState } from '../reports/rollups/report-rollup.entities';
 
 /** Every entity, listed explicitly: no folder scanning at startup, identical in src/ and dist/. */
 export const ENTITIES = [
@@ -63,4 +64,9 @@ export const ENTITIES = [
   Invoice,
   InvoiceSequence,
   InvoiceSummary,
+  ReportChargeHour,
+  ReportLatencyHour,
+  ReportLatencyDay,
+  ReportRollupState,
+  ReportDirtyHour,
 ];

@@ -24,7 +24,8 @@ export class PeriodSummaryService {
 
   async summarize(appId: string, from: Date, to: Date): Promise<PeriodSummary> {
     const scope = { appId, from, to };
-    const [groups, failures, refunds] = await Promise.all([this.queries.chargeGroups(scope), this.queries.failures(scope), this.queries.refunds(scope)]);
+    const plan = await this.queries.plan(scope);
+    const [groups, failures, refunds] = await Promise.all([this.queries.chargeGroups(scope, plan), this.queries.failures(scope, plan), this.queries.refunds(scope)]);
     const figures = summarizeCharges(groups, [], failures);
     return {
       attempts: figures.charges.attempts,

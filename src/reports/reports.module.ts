@@ -4,6 +4,7 @@ import { PeriodSummaryService } from './period-summary.service';
 import { ReportQueries } from './report-queries';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
+import { ReportRollups } from './rollups/report-rollups';
 import { SummaryEmailsJob } from './summary-emails.job';
 import { TransactionsCsv } from './transactions-csv';
 
@@ -11,7 +12,7 @@ import { TransactionsCsv } from './transactions-csv';
 @Module({
   imports: [NotificationsModule],
   controllers: [ReportsController],
-  providers: [PeriodSummaryService, SummaryEmailsJob, ReportQueries, ReportsService, TransactionsCsv],
-  exports: [PeriodSummaryService, ReportsService],
+  providers: [ReportRollups, PeriodSummaryService, SummaryEmailsJob, ReportQueries, ReportsService, TransactionsCsv],
+  exports: [ReportRollups, PeriodSummaryService, ReportsService],
 })
 export class ReportsModule {}

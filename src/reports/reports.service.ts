@@ -8,6 +8,7 @@ import { meanMs, num } from './report-math';
 import { ReportQueries, type ReportScope } from './report-queries';
 import { add, figures, newTally, processedOf, summarizeCharges, summarizeCredits, summarizeRefunds, type SummaryFigures } from './report-summary';
 import type { ReportSummaryQuery, ReportTimeseriesQuery } from './reports.schemas';
+import { HOUR_MS } from './rollups/rollup-marks';
 import { bucketBoundaries, bucketIndex, SLOT_MS, TooManyBuckets } from './time-buckets';
 
 const DAY_MS = 86_400_000;
@@ -51,10 +52,11 @@ export class ReportsService {
   }
 
   async figures(scope: ReportScope): Promise<SummaryFigures> {
+    const plan = await this.queries.plan(scope);
     const [groups, latencies, failures, refunds, movements, packages] = await Promise.all([
-      this.queries.chargeGroups(scope),
-      this.queries.latencies(scope),
-      this.queries.failures(scope),
+      this.queries.chargeGroups(scope, plan),
+      this.queries.latencies(scope, plan),
+      this.queries.failures(scope, plan),
       this.queries.refunds(scope),
       this.queries.creditMovements(scope),
       this.queries.packagesSold(scope),
@@ -77,7 +79,10 @@ export class ReportsService {
     const ends = bounds.slice(1);
     const scope: ReportScope = { ...requested, from: new Date(bounds[0]!), to: new Date(bounds[bounds.length - 1]!) };
     const buckets = starts.map(newTally);
-    for (const row of await this.queries.slots(scope)) {
+    // A rolled-up hour counts in the bucket of its start: exact when every boundary is a whole UTC hour (any zone
+    // a whole number of hours from UTC); zones with a half or quarter hour read the charges' 15-minute slots.
+    const plan = bounds.every((b) => b % HOUR_MS === 0) ? await this.queries.plan(scope) : ReportQueries.rawPlan(scope);
+    for (const row of await this.queries.slots(scope, plan)) {
       const bucket = buckets[bucketIndex(starts, num(row.slot) * SLOT_MS)];
       if (bucket) add(bucket, row);
     }

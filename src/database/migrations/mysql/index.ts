@@ -11,6 +11,7 @@ import { Migration20261204181020_DailySummaries } from './Migration2026120418102
 import { Migration20261204212049_Reports } from './Migration20261204212049_Reports';
 import { Migration20261204221414_ReportIndexes } from './Migration20261204221414_ReportIndexes';
 import { Migration20261204234357_AdminDashboard } from './Migration20261204234357_AdminDashboard';
+import { Migration20261205005115_Rollups } from './Migration20261205005115_Rollups';
 
 /** MySQL/MariaDB migrations in order; written by `npm run migration:create`. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204212049_Reports', class: Migration20261204212049_Reports },
   { name: 'Migration20261204221414_ReportIndexes', class: Migration20261204221414_ReportIndexes },
   { name: 'Migration20261204234357_AdminDashboard', class: Migration20261204234357_AdminDashboard },
+  { name: 'Migration20261205005115_Rollups', class: Migration20261205005115_Rollups },
 ];
