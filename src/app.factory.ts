@@ -12,6 +12,7 @@ import { rejectNulCharacters } from './common/http/nul-guard';
 import { answerClientErrorsAsProblems } from './common/http/client-error';
 import { answerFallthroughAsProblems } from './common/http/fallthrough';
 import { RouteTable } from './common/http/route-table';
+import { DOCS_CSP, securityHeaders } from './common/http/security-headers';
 import { createHttpLogger, createRootLogger } from './common/logging/logger';
 import type { AppConfig } from './config/app-config';
 import { resolveDatabase } from './database/database-flavor';
@@ -42,12 +43,15 @@ export async function createApp(config: AppConfig): Promise<SmartPayApp> {
   // Order matters: request id + access log first, so every later failure is logged with its id.
   app.use(createHttpLogger(logger));
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  // Before anything that may answer, so errors carry them too; /docs gets the policy its page needs.
+  app.use(securityHeaders(config));
+  app.use('/docs', securityHeaders(config, { csp: DOCS_CSP }));
   app.use(requireJsonBody);
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'], strict: true }));
   app.use(limitBodyDepth);
   // Before the /v1 guards: the dashboard's /v1 bridge rewrites its requests to /v1 paths here.
   app.use(app.get(AdminGate).middleware);
-  mountAdminUi(app, config.admin.secureCookies);
+  mountAdminUi(app, config.hsts);
   app.use('/v1', rejectCardData);
   app.use('/v1', rejectNulCharacters);
 

@@ -3,6 +3,8 @@ import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiJsonBody, ApiJsonResponse } from '../common/docs/api-docs.decorators';
 import { AdminAuth, AdminProblems } from './admin-docs.decorators';
 import type { Request, Response } from 'express';
+import { ApiError } from '../common/errors/api-error';
+import { RateLimits } from '../common/rate-limit/rate-limits';
 import { ZodValidationPipe } from '../common/validation/zod-validation.pipe';
 import { AppConfig } from '../config/app-config';
 import { CurrentAdmin } from './admin-caller.decorator';
@@ -17,6 +19,7 @@ export class AdminSessionController {
   constructor(
     private readonly sessions: AdminSessions,
     private readonly config: AppConfig,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   @Post()
@@ -29,7 +32,16 @@ export class AdminSessionController {
   @ApiJsonResponse(200, sessionObjectSchema)
   @AdminProblems('validation_error', 'invalid_credentials', 'account_locked', 'rate_limited')
   async signIn(@Body(new ZodValidationPipe(signInSchema)) body: SignInInput, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const { session, token } = await this.sessions.signIn(body.email, body.password, req.ip ?? null);
+    // Per address, failed sign-ins only (an office of admins behind one NAT signing in is fine; guessing is not):
+    // over the limit, refused before the password is even checked. The per-account lockout is the other half.
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    await this.rateLimits.check('login', address);
+    const { session, token } = await this.sessions.signIn(body.email, body.password, req.ip ?? null).catch(async (err: unknown) => {
+      if (err instanceof ApiError && (err.code === 'invalid_credentials' || err.code === 'account_locked')) {
+        await this.rateLimits.consume('login', address).catch(() => undefined); // counted; the next attempt is the one refused
+      }
+      throw err;
+    });
     setSessionCookie(res, token, this.config.admin.secureCookies);
     return presentSession(session);
   }

@@ -5,12 +5,13 @@ import { SecretBox } from './crypto/secret-box';
 import { RouteTable } from './http/route-table';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { IdempotencyPurgeJob } from './idempotency/idempotency-purge.job';
+import { RateLimits } from './rate-limit/rate-limits';
 import { IntervalScheduler } from './scheduling/interval-scheduler';
 
 /** Cross-cutting services every capability may inject. */
 @Global()
 @Module({
-  providers: [Clock, ConsoleOutput, RouteTable, IdempotencyService, IdempotencyPurgeJob, IntervalScheduler, SecretBox],
-  exports: [Clock, ConsoleOutput, RouteTable, IdempotencyService, IntervalScheduler, SecretBox],
+  providers: [Clock, ConsoleOutput, RouteTable, IdempotencyService, IdempotencyPurgeJob, IntervalScheduler, SecretBox, RateLimits],
+  exports: [Clock, ConsoleOutput, RouteTable, IdempotencyService, IntervalScheduler, SecretBox, RateLimits],
 })
 export class CommonModule {}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { invoiceIssuersJson, type IssuerConfig } from './invoice-issuers.schema';
-import { envSchema, type CreditPackageSetting, type Env } from './config.schema';
+import { envSchema, type CreditPackageSetting, type Env, type RateLimitSetting } from './config.schema';
 
 export type GatewayId = 'culqi' | 'mercadopago';
 export type DatabaseConfig =
@@ -70,6 +70,10 @@ export class AppConfig {
   readonly reconcileTickMs: number;
   readonly reconcileNotFoundGraceMs: number;
   readonly bodyLimit: string;
+  /** Per-instance rate limits (SMARTPAY_RATE_LIMIT_*); null: that limit is off. */
+  readonly rateLimits: { api: RateLimitSetting | null; authFailures: RateLimitSetting | null; login: RateLimitSetting | null };
+  /** Send Strict-Transport-Security: SMARTPAY_PUBLIC_URL is https, so clients reach the service over TLS. */
+  readonly hsts: boolean;
   /** API_KEY_CACHE_TTL in ms; 0 turns the key cache off. */
   readonly apiKeyCacheTtlMs: number;
   readonly idempotency: { ttlMs: number; leaseMs: number };
@@ -198,6 +202,8 @@ export class AppConfig {
     this.reconcileNotFoundGraceMs = e.RECONCILE_NOT_FOUND_GRACE;
     this.bodyLimit = e.BODY_LIMIT;
     this.apiKeyCacheTtlMs = e.API_KEY_CACHE_TTL;
+    this.rateLimits = { api: e.SMARTPAY_RATE_LIMIT_API, authFailures: e.SMARTPAY_RATE_LIMIT_AUTH_FAILURES, login: e.SMARTPAY_RATE_LIMIT_LOGIN };
+    this.hsts = e.SMARTPAY_PUBLIC_URL?.toLowerCase().startsWith('https://') ?? false;
     this.idempotency = { ttlMs: e.IDEMPOTENCY_TTL, leaseMs: e.IDEMPOTENCY_LEASE };
     this.jobs = {
       worker: e.JOBS_WORKER === 'on',

@@ -57,6 +57,24 @@ const cidrList = z
 
 const onOff = z.enum(['on', 'off']);
 
+/** A rate limit: `<requests>/<window>` (`600/60s`: 600 requests per 60-second window) or `off`. */
+export interface RateLimitSetting {
+  points: number;
+  durationMs: number;
+}
+const rateLimit = z.string().transform((value, ctx): RateLimitSetting | null => {
+  if (value.trim() === 'off') return null;
+  const match = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(value);
+  const points = match ? Number(match[1]) : Number.NaN;
+  const durationMs = match ? parseDuration(match[2]!) : null;
+  // Windows are whole seconds: the limiter counts in seconds and Retry-After is in seconds.
+  if (!Number.isSafeInteger(points) || points < 1 || points > 1_000_000_000 || durationMs === null || durationMs % 1000 !== 0 || durationMs > 86_400_000) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a limit like 600/60s (1 to 1000000000 requests per window of whole seconds up to 1d) or off` });
+    return z.NEVER;
+  }
+  return { points, durationMs };
+});
+
 /** An integer within bounds; one message for a wrong type or range, and "required" when absent. */
 const integer = (min: number, max: number, message: string) => {
   const error = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : message);
@@ -266,6 +284,12 @@ export const envSchema = z.object({
   WEBPUSH_VAPID_PUBLIC_KEY: optionalSecret,
   WEBPUSH_VAPID_PRIVATE_KEY: optionalSecret,
   WEBPUSH_SUBJECT: z.string().regex(/^(mailto:|https:\/\/).+/, 'must be a mailto: or https: URL').optional(),
+  /** Requests per API key on /v1 (per instance: N instances allow up to N times this); `off` disables. */
+  SMARTPAY_RATE_LIMIT_API: rateLimit.default({ points: 6000, durationMs: 60_000 }),
+  /** Failed authentications (missing or unknown API key) per client IP; past it they answer 429 instead of 401. */
+  SMARTPAY_RATE_LIMIT_AUTH_FAILURES: rateLimit.default({ points: 60, durationMs: 60_000 }),
+  /** Login attempts per client IP (the admin dashboard's login). */
+  SMARTPAY_RATE_LIMIT_LOGIN: rateLimit.default({ points: 10, durationMs: 60_000 }),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must be like 100kb or 1mb').default('100kb'),
   IDEMPOTENCY_TTL: duration.default(24 * 3600 * 1000),

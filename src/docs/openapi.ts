@@ -8,6 +8,7 @@ One API to charge Peruvian payments through **Culqi** (cards, Yape, 3-D Secure) 
 - **Auth**: \`Authorization: Bearer sk_test_…\` on every \`/v1\` call. Each key belongs to one app; another app's ids answer 404.
 - **Money**: integer minor units (\`1050\` = S/ 10.50), currency \`PEN\` or \`USD\`.
 - **Idempotency**: send \`Idempotency-Key\` on any POST/PATCH to make retries safe.
+- **Rate limits**: requests per API key and time window (set per deployment); over it, 429 \`rate_limited\` with \`Retry-After\` in seconds. Authenticated \`/v1\` answers carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds) while the limit is on.
 - **Errors**: RFC 9457 \`application/problem+json\` with a stable \`code\`; the codes are listed under the \`ErrorCode\` schema.
 - **Card data** is never accepted: tokenize at the gateway and send the token.
 `;
@@ -53,7 +54,33 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
     },
   };
+  addRateLimitResponses(document);
   return document;
+}
+
+/**
+ * Every /v1 operation may answer 429 `rate_limited` (SMARTPAY_RATE_LIMIT_API, per API key): declared here once
+ * for all of them rather than on each controller, with the headers that come with it.
+ */
+function addRateLimitResponses(document: OpenAPIObject): void {
+  const seconds = (description: string) => ({ description, schema: { type: 'integer', minimum: 0 } });
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/v1/')) continue;
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      operation.responses['429'] = {
+        description: 'Problem details; `code` is `rate_limited`: too many requests with this API key in the current window (or too many failed authentications from this address)',
+        headers: {
+          'Retry-After': seconds('Seconds until the window ends and requests are accepted again'),
+          'RateLimit-Limit': seconds('Requests allowed per window'),
+          'RateLimit-Remaining': seconds('Requests left in the current window'),
+          'RateLimit-Reset': seconds('Seconds until the current window ends'),
+        },
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      };
+    }
+  }
 }
 
 export function mountDocs(app: INestApplication): OpenAPIObject {
@@ -62,7 +89,8 @@ export function mountDocs(app: INestApplication): OpenAPIObject {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
     customSiteTitle: 'SmartPay API',
-    swaggerOptions: { persistAuthorization: true },
+    // No validator badge: it would load an image from validator.swagger.io, which the page's CSP refuses.
+    swaggerOptions: { persistAuthorization: true, validatorUrl: null },
   });
   return document;
 }

@@ -25,8 +25,10 @@ describe('admin API', () => {
   let paidOrder: string;
 
   beforeAll(async () => {
-    ({ t, c, info } = await startSandboxApp({ SMARTPAY_ADMIN_LOCKOUT: String(LOCKOUT), SMARTPAY_ADMIN_LOCKOUT_DURATION: '10m' }));
-    second = await startTestApp({ SMARTPAY_ADMIN_LOCKOUT: String(LOCKOUT), SMARTPAY_ADMIN_LOCKOUT_DURATION: '10m' }, { sameDatabaseAs: t });
+    // This suite fails many sign-ins from one address on purpose; the per-address limit has its own test below.
+    const env = { SMARTPAY_ADMIN_LOCKOUT: String(LOCKOUT), SMARTPAY_ADMIN_LOCKOUT_DURATION: '10m', SMARTPAY_RATE_LIMIT_LOGIN: '1000/60s' };
+    ({ t, c, info } = await startSandboxApp(env));
+    second = await startTestApp(env, { sameDatabaseAs: t });
     admin = await signedInAdmin(t, 'admin');
     viewer = await signedInAdmin(t, 'viewer');
     paidOrder = await createOrder(c, { amount: 11_800 });
@@ -100,6 +102,24 @@ describe('admin API', () => {
       const mine = log.body.data.filter((e: { admin_email: string }) => e.admin_email === email).map((e: { action: string }) => e.action);
       expect(mine).toContain('session.locked');
       expect(mine).toContain('session.login_locked');
+    });
+
+    it('limits failed sign-ins per address (429 with Retry-After, before any password is checked); successes do not count', async () => {
+      const limited = await startTestApp({ SMARTPAY_RATE_LIMIT_LOGIN: '3/60s', SMARTPAY_ADMIN_LOCKOUT: '100' }, { sameDatabaseAs: t });
+      try {
+        const { email, password } = await createAdmin(limited, 'viewer');
+        for (let i = 0; i < 5; i++) expect((await adminClient(limited, email).signIn(password)).status).toBe(200);
+        for (let i = 0; i < 3; i++) expect((await adminClient(limited, `nobody-${i}@smartpay.test`).signIn('wrong')).status).toBe(401);
+        const refused = await adminClient(limited, email).signIn(password);
+        expect(refused.status).toBe(429);
+        expect(refused.body.code).toBe('rate_limited');
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+        // Per instance, as documented: another instance's counter is its own.
+        expect((await adminClient(t, email).signIn(password)).status).toBe(200);
+      } finally {
+        await limited.close();
+      }
     });
 
     it('a success resets the count of failures', async () => {
