@@ -10,22 +10,22 @@ import { ADMIN_BRIDGE, ADMIN_SESSION, type AdminRequest } from './admin-request'
 
 /** The writes an admin may make through the /v1 bridge (docs/admin.md); a viewer makes none. */
 const BRIDGE_WRITES: { method: string; path: RegExp; action: string; target: (m: RegExpExecArray, body: unknown) => string | null }[] = [
-  { method: 'POST', path: /^\/refunds$/, action: 'refund.create', target: (_m, body) => stringField(body, 'order_id') },
-  { method: 'POST', path: /^\/events\/([^/]+)\/redeliver$/, action: 'event.redeliver', target: (m) => m[1]! },
-  { method: 'POST', path: /^\/alerts\/([^/]+)\/acknowledge$/, action: 'alert.acknowledge', target: (m) => m[1]! },
-  { method: 'POST', path: /^\/alerts\/([^/]+)\/resolve$/, action: 'alert.resolve', target: (m) => m[1]! },
-  { method: 'POST', path: /^\/alerts\/push-subscriptions$/, action: 'push.subscribe', target: () => null },
-  { method: 'DELETE', path: /^\/alerts\/push-subscriptions\/([^/]+)$/, action: 'push.unsubscribe', target: (m) => m[1]! },
-  { method: 'POST', path: /^\/reconciliation\/runs$/, action: 'reconciliation.run', target: () => null },
+  { method: 'POST', path: /^\/refunds$/i, action: 'refund.create', target: (_m, body) => stringField(body, 'order_id') },
+  { method: 'POST', path: /^\/events\/([^/]+)\/redeliver$/i, action: 'event.redeliver', target: (m) => m[1]! },
+  { method: 'POST', path: /^\/alerts\/([^/]+)\/acknowledge$/i, action: 'alert.acknowledge', target: (m) => m[1]! },
+  { method: 'POST', path: /^\/alerts\/([^/]+)\/resolve$/i, action: 'alert.resolve', target: (m) => m[1]! },
+  { method: 'POST', path: /^\/alerts\/push-subscriptions$/i, action: 'push.subscribe', target: () => null },
+  { method: 'DELETE', path: /^\/alerts\/push-subscriptions\/([^/]+)$/i, action: 'push.unsubscribe', target: (m) => m[1]! },
+  { method: 'POST', path: /^\/reconciliation\/runs$/i, action: 'reconciliation.run', target: () => null },
 ];
 
 /** Writes of the dashboard's own endpoints, for the audit log's action names. */
 const OWN_WRITES: { method: string; path: RegExp; action: string }[] = [
-  { method: 'DELETE', path: /^\/admin\/api\/session$/, action: 'session.logout' },
-  { method: 'POST', path: /^\/admin\/api\/jobs\/([^/]+)\/retry$/, action: 'job.retry' },
+  { method: 'DELETE', path: /^\/admin\/api\/session$/i, action: 'session.logout' },
+  { method: 'POST', path: /^\/admin\/api\/jobs\/([^/]+)\/retry$/i, action: 'job.retry' },
 ];
 
-const BRIDGE = /^\/admin\/api\/apps\/([^/]+)\/v1(\/[^?]*)?(\?.*)?$/;
+const BRIDGE = /^\/admin\/api\/apps\/([^/]+)\/v1(\/[^?]*)?(\?.*)?$/i;
 const READS = new Set(['GET', 'HEAD']);
 
 /**
@@ -46,7 +46,9 @@ export class AdminGate {
   ) {}
 
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (!req.path.startsWith('/admin/api/') && req.path !== '/admin/api') return next();
+    // Express matches routes without regard to case, so the gate must too (/ADMIN/API/… reaches the same handlers).
+    const path = req.path.toLowerCase();
+    if (!path.startsWith('/admin/api/') && path !== '/admin/api') return next();
     this.handle(req as AdminRequest, res).then(
       () => next(),
       (err: unknown) => next(err),
@@ -54,7 +56,7 @@ export class AdminGate {
   };
 
   private async handle(req: AdminRequest, res: Response): Promise<void> {
-    if (req.method === 'POST' && req.path === '/admin/api/session') return; // sign-in: the controller rate-limits it
+    if (req.method === 'POST' && req.path.toLowerCase() === '/admin/api/session') return; // sign-in: the controller rate-limits it
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     const session = token ? await this.sessions.resolve(token) : null;
     if (!session) throw new ApiError('authentication_required', 'Sign in to the dashboard first');

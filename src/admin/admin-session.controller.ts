@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiJsonBody, ApiJsonResponse } from '../common/docs/api-docs.decorators';
 import { AdminAuth, AdminProblems } from './admin-docs.decorators';
@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { CurrentAdmin } from './admin-caller.decorator';
 import { clearSessionCookie, setSessionCookie } from './admin-cookie';
 import { sessionObjectSchema, signInSchema, type SignInInput } from './admin.schemas';
+import { AdminSessionGuard } from './admin-session.guard';
 import { AdminSessions, presentSession, type SignedInAdmin } from './admin-sessions.service';
 
 /** Sign-in, the current session, sign-out (docs/admin.md). */
@@ -47,6 +48,7 @@ export class AdminSessionController {
   }
 
   @Get()
+  @UseGuards(AdminSessionGuard)
   @AdminAuth()
   @ApiOperation({ summary: 'The current dashboard session', description: 'With its CSRF token, so a reloaded page gets it back.' })
   @ApiJsonResponse(200, sessionObjectSchema)
@@ -57,6 +59,7 @@ export class AdminSessionController {
 
   @Delete()
   @HttpCode(204)
+  @UseGuards(AdminSessionGuard)
   @AdminAuth()
   @ApiOperation({ summary: 'Sign out', description: 'Deletes the session on the server and clears the cookie.' })
   @ApiHeader({ name: 'X-CSRF-Token', required: true })

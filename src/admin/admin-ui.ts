@@ -85,7 +85,8 @@ export function mountAdminUi(app: NestExpressApplication, hsts: boolean): void {
 
   // Everything under /admin except its API.
   app.use('/admin', (req: Request, res: Response, next: NextFunction) => {
-    if (req.path === '/api' || req.path.startsWith('/api/')) return next();
+    const path = req.path.toLowerCase(); // Express routes ignore case: so does this split
+    if (path === '/api' || path.startsWith('/api/')) return next();
     router(req, res, next);
   });
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiJsonResponse, ApiListResponse, ApiQueryFrom } from '../common/docs/api-docs.decorators';
 import { AdminAuth, AdminProblems } from './admin-docs.decorators';
@@ -9,6 +9,7 @@ import { GatewayCircuitBreakers } from '../gateways/resilience/gateway-circuit-b
 import { JobStore } from '../jobs/job-store';
 import type { Job } from '../jobs/job.entity';
 import { AdminAudit } from './admin-audit';
+import { AdminSessionGuard } from './admin-session.guard';
 import {
   appsListSchema,
   auditEntrySchema,
@@ -31,6 +32,7 @@ import { z } from 'zod';
  */
 @ApiTags('Admin dashboard')
 @AdminAuth()
+@UseGuards(AdminSessionGuard)
 @Controller('admin/api')
 export class AdminController {
   constructor(

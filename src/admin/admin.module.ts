@@ -3,6 +3,7 @@ import { AdminAudit } from './admin-audit';
 import { AdminController } from './admin.controller';
 import { AdminGate } from './admin-gate';
 import { AdminSessionController } from './admin-session.controller';
+import { AdminSessionGuard } from './admin-session.guard';
 import { AdminSessions } from './admin-sessions.service';
 import { CreditsOverview } from './credits-overview';
 import { OrderActivity } from './order-activity';
@@ -13,7 +14,7 @@ import { OrderActivity } from './order-activity';
  */
 @Module({
   controllers: [AdminSessionController, AdminController],
-  providers: [AdminSessions, AdminAudit, AdminGate, OrderActivity, CreditsOverview],
+  providers: [AdminSessions, AdminAudit, AdminGate, AdminSessionGuard, OrderActivity, CreditsOverview],
   exports: [AdminGate],
 })
 export class AdminModule {}

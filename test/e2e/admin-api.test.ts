@@ -161,6 +161,26 @@ describe('admin API', () => {
       expect((await t.http.get(`/v1/orders/${paidOrder}`).set(bearer(t.apiKey))).body.amount_refunded).toBe(0);
     });
 
+    it('paths in another letter case reach the same handlers, so they get the same checks (never a bypass, never a 5xx)', async () => {
+      const anonymous = adminClient(t, 'nobody@smartpay.test');
+      for (const [method, path] of [
+        ['GET', '/ADMIN/API/AUDIT-LOG'],
+        ['GET', '/Admin/Api/Apps'],
+        ['GET', `/ADMIN/API/APPS/${t.appId}/V1/ORDERS`],
+        ['DELETE', '/ADMIN/API/SESSION'],
+        ['GET', '/admin/API/session'],
+      ] as const) {
+        const res = await anonymous.request(method, path);
+        expect(res.status, `${method} ${path}`).toBe(401);
+      }
+      expect((await viewer.post('/ADMIN/API/JOBS/job_00000000000000000000000000/RETRY')).status).toBe(403);
+      const noToken = await admin.request('POST', `/Admin/Api/Apps/${t.appId}/V1/Refunds`, { order_id: paidOrder }, { 'X-CSRF-Token': '' });
+      expect(noToken.body.code).toBe('csrf_failed');
+      const viaUpper = await viewer.get(`/ADMIN/API/APPS/${t.appId}/V1/ORDERS/${paidOrder}`);
+      expect(viaUpper.status).toBe(200);
+      expect(viaUpper.body.id).toBe(paidOrder);
+    });
+
     it('an admin may only make the listed writes through the bridge', async () => {
       const res = await admin.post(bridge('/orders'), { amount: 1000, currency: 'PEN' });
       expect(res.status).toBe(403);
