@@ -10,6 +10,7 @@ import { EntityRows } from '../database/entity-rows';
 import { SqlRunner } from '../database/sql-runner';
 import { AdminAudit } from './admin-audit';
 import { AdminSession } from './admin-session.entity';
+import { dateFromDriver } from '../database/sql-session';
 
 export interface SignedInAdmin {
   sessionId: string;
@@ -101,9 +102,9 @@ export class AdminSessions {
       [sha256Hex(token)],
     );
     if (!row) return null;
-    let expiresAt = toDate(row.expires_at);
+    let expiresAt = dateFromDriver(row.expires_at);
     if (expiresAt <= now) return null;
-    const slid = new Date(Math.min(now.getTime() + this.config.admin.sessionIdleMs, toDate(row.created_at).getTime() + this.config.admin.sessionMaxMs));
+    const slid = new Date(Math.min(now.getTime() + this.config.admin.sessionIdleMs, dateFromDriver(row.created_at).getTime() + this.config.admin.sessionMaxMs));
     if (slid.getTime() - expiresAt.getTime() >= Math.min(SLIDE_EVERY_MS, this.config.admin.sessionIdleMs / 4)) {
       await this.sql.run('update admin_sessions set expires_at = ? where id = ?', [slid, row.id]);
       expiresAt = slid;
@@ -144,9 +145,4 @@ export class AdminSessions {
       headers: { 'Retry-After': String(seconds) },
     });
   }
-}
-
-function toDate(value: unknown): Date {
-  // SQLite keeps timestamps as epoch milliseconds, MariaDB hands back Date objects.
-  return value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number));
 }

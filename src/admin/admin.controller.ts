@@ -24,6 +24,7 @@ import {
 import { CreditsOverview } from './credits-overview';
 import { OrderActivity } from './order-activity';
 import { z } from 'zod';
+import { dateFromDriver } from '../database/sql-session';
 
 /**
  * The dashboard's own reads and actions (docs/admin.md); everything app-scoped that the public API already
@@ -50,7 +51,7 @@ export class AdminController {
   @AdminProblems('authentication_required')
   async apps() {
     const rows = await this.sql.all<{ id: string; name: string; created_at: unknown }>('select id, name, created_at from apps order by id');
-    return { object: 'list', data: rows.map((r) => ({ id: r.id, name: r.name, created_at: toIso(r.created_at) })) };
+    return { object: 'list', data: rows.map((r) => ({ id: r.id, name: r.name, created_at: dateFromDriver(r.created_at).toISOString() })) };
   }
 
   @Get('gateways')
@@ -130,8 +131,4 @@ function presentJob(j: Job) {
     last_error: j.lastError,
     created_at: j.createdAt.toISOString(),
   };
-}
-
-function toIso(value: unknown): string {
-  return (value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number))).toISOString();
 }

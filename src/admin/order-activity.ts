@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error';
 import { isId } from '../common/ids';
-import type { SqlValue } from '../database/sql-session';
+import { dateFromDriver, type SqlValue } from '../database/sql-session';
 import { SqlRunner } from '../database/sql-runner';
 
 type Row = Record<string, unknown>;
@@ -118,9 +118,6 @@ function marks(list: readonly unknown[]): string {
   return list.map(() => '?').join(', ');
 }
 
-/** SQLite keeps epoch milliseconds, MariaDB returns Date objects. */
 function iso(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString();
-  return new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number)).toISOString();
+  return value === null || value === undefined ? null : dateFromDriver(value).toISOString();
 }

@@ -1,6 +1,6 @@
 import { EntityManager, type EntityProperty, JsonType } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { isSqlite, type SqlSession, type SqlValue } from './sql-session';
+import { dateFromDriver, isSqlite, type SqlSession, type SqlValue } from './sql-session';
 
 type Kind = 'date' | 'json' | 'number' | 'plain';
 
@@ -129,7 +129,7 @@ function fromSql(raw: unknown, kind: Kind): unknown {
       return typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
     case 'date':
       // SQLite keeps epoch milliseconds; the MySQL drivers return Date (timezone 'Z').
-      return raw instanceof Date ? raw : new Date(typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : (raw as string | number));
+      return dateFromDriver(raw);
     case 'number':
       return typeof raw === 'number' ? raw : Number(raw);
     case 'plain':

@@ -26,6 +26,12 @@ export function driverValues(params: readonly SqlValue[], sqlite: boolean): unkn
   });
 }
 
+/** The inverse for timestamps read back: SQLite gives epoch milliseconds (a number, or digits), the MySQL drivers a Date. */
+export function dateFromDriver(value: unknown): Date {
+  if (value instanceof Date) return value;
+  return new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number));
+}
+
 /**
  * A session over an EntityManager's current transaction, for code that still runs inside
  * `em.transactional` (webhooks, reconciliation, refunds) and shares the SQL-speaking helpers.

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { SqlRunner } from '../database/sql-runner';
-import type { SqlValue } from '../database/sql-session';
+import { dateFromDriver, type SqlValue } from '../database/sql-session';
 import { addScopeFilters, type ReportScope } from './report-queries';
 
 /** Rows read per query: the export holds one batch in memory, whatever the range. */
@@ -77,7 +77,7 @@ export class TransactionsCsv {
       await write(out, stringify(batch.map(toRecord), { record_delimiter: 'windows' }));
       rows += batch.length;
       const last = batch[batch.length - 1]!;
-      after = { at: asDate(last.attempted_at), id: last.id };
+      after = { at: dateFromDriver(last.attempted_at), id: last.id };
       if (batch.length < BATCH) return rows;
     }
   }
@@ -106,7 +106,7 @@ function toRecord(r: ChargeCsvRow): (string | number)[] {
     r.id,
     r.order_id,
     safe(r.reference),
-    asDate(r.attempted_at).toISOString(),
+    dateFromDriver(r.attempted_at).toISOString(),
     r.status,
     r.gateway,
     safe(r.gateway_charge_id),
@@ -132,11 +132,6 @@ export function safe(text: string | null): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** SQLite returns epoch milliseconds; the MySQL drivers a Date. */
-function asDate(v: Date | number | string): Date {
-  if (v instanceof Date) return v;
-  return new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v);
-}
 
 async function write(out: Writable, chunk: string): Promise<void> {
   if (out.destroyed) return;
