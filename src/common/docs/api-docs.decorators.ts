@@ -32,10 +32,13 @@ export const ApiQueryFrom = (schema: z.ZodObject): MethodDecorator => {
   );
 };
 
-/** Documents the error codes an operation may answer with, grouped by status. */
-export const ApiProblems = (...codes: ErrorCode[]): MethodDecorator => {
+/** Documents the error codes an /v1 operation may answer with (the API-key ones always), grouped by status. */
+export const ApiProblems = (...codes: ErrorCode[]): MethodDecorator => ApiProblemResponses(['authentication_required', 'invalid_api_key', ...codes]);
+
+/** Documents exactly these error codes, grouped by status (for operations not behind an API key). */
+export const ApiProblemResponses = (codes: readonly ErrorCode[]): MethodDecorator => {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of ['authentication_required', 'invalid_api_key', ...codes] as ErrorCode[]) {
+  for (const code of codes) {
     const status = ERROR_CODES[code].status;
     byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), code])]);
   }
