@@ -7,6 +7,10 @@ import { EntityRows } from '../database/entity-rows';
 import { SqlRunner } from '../database/sql-runner';
 import { Order } from '../orders/order.entity';
 import { Refund } from '../refunds/refund.entity';
+import { CreditAccount } from '../credits/credit-account.entity';
+import { CreditLot } from '../credits/credit-lot.entity';
+import { CreditTransaction } from '../credits/credit-transaction.entity';
+import { demoCreditHistory } from './demo-credit-history';
 import { demoHistory } from './demo-history';
 import { runLiveDemo, type LiveDemo } from './demo-live';
 
@@ -54,6 +58,12 @@ export async function seedDemo(app: INestApplication, baseUrl: string, options: 
   say(`  ${history.charges.length} past charges over ${options.days ?? 30} days, ${history.refunds.length} refunds`);
 
   const live = await runLiveDemo(baseUrl, tenant.apiKey, say);
+  // Three customers the live part gave no credits get a month of ledger (the chart on the credits page).
+  const credits = demoCreditHistory(tenant.appId, live.customers.slice(1, 4), new Date(), { days: options.days ?? 30 });
+  await rows.insertMany(sql, CreditAccount, credits.accounts);
+  await rows.insertMany(sql, CreditLot, credits.lots);
+  for (let i = 0; i < credits.transactions.length; i += 500) await rows.insertMany(sql, CreditTransaction, credits.transactions.slice(i, i + 500));
+  say(`  ${credits.transactions.length} past credit movements of ${credits.accounts.length} customers`);
   // Invoices, receipts and credit grants are jobs: let them run before the caller closes the app (whatever is
   // still queued runs at the next start anyway — the queue is durable).
   const due = async () => Number((await sql.all<{ n: number }>("select count(*) as n from jobs where status in ('queued', 'running') and run_at <= ?", [new Date()]))[0]?.n ?? 0);

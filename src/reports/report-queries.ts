@@ -53,14 +53,6 @@ export interface SlotRow {
 }
 
 /**
- * The SQL behind the reports: a handful of `group by` aggregates per request, returning small row sets that the
- * services roll up in memory. Charges are placed in time by `attempted_at` (when the payment was tried) and read
- * through `charges_report_index` (app, time, then every column these queries group or sum by), so the summary
- * and the time series never read a charge row; only the failure codes of failed charges are looked up. Refunds
- * and credit movements by `created_at` (indexes `(app_id, created_at)` on both), packages by the order's
- * `paid_at` (index `(app_id, credit_package, paid_at)`).
- */
-/**
  * Which part of a scope the rollups answer (whole hours before the watermark, except dirty ones) and which
  * ranges are read from the charges: the partial hours at both ends, the hours not rolled up yet, dirty hours.
  * Every query below is additive (counts, sums, a distribution), so rows of both parts are simply concatenated.
@@ -166,11 +158,7 @@ export class ReportQueries {
    */
   async slots(scope: ReportScope, plan?: RollupPlan): Promise<SlotRow[]> {
     const p = plan ?? (await this.plan(scope));
-    // SQLite keeps epoch milliseconds; MariaDB/MySQL a UTC DATETIME, measured from the epoch without the
-    // session's time zone (TIMESTAMPDIFF compares the two values as written).
-    const slot = this.sql.isSqlite
-      ? `cast(attempted_at / ${SLOT_MS} as integer)`
-      : `floor(timestampdiff(second, '1970-01-01 00:00:00', attempted_at) / ${SLOT_MS / 1000})`;
+    const slot = this.slotOf('attempted_at');
     return this.both<SlotRow>(
       p,
       (where) => `select hour * ${HOUR_MS / SLOT_MS} as slot, currency, status, sum(n) as n, sum(amount) as amount, sum(ms_sum) as ms_sum, sum(ms_n) as ms_n
@@ -178,6 +166,25 @@ export class ReportQueries {
       (where) => `select ${slot} as slot, currency, status, count(*) as n, sum(amount) as amount, sum(processing_ms) as ms_sum, count(processing_ms) as ms_n
        from charges where ${where} group by ${slot}, currency, status`,
     );
+  }
+
+  /** Credit ledger movements per 15-minute UTC slot and transaction type, by when they were written. */
+  creditSlots(scope: ReportScope): Promise<{ slot: Num; type: string; credits: Num }[]> {
+    const slot = this.slotOf('created_at');
+    return this.sql.all(
+      `select ${slot} as slot, type, sum(credits) as credits from credit_transactions where app_id = ? and created_at >= ? and created_at < ? group by ${slot}, type`,
+      [scope.appId, scope.from, scope.to],
+    );
+  }
+
+  /**
+   * The 15-minute UTC slot of a timestamp column. SQLite keeps epoch milliseconds; MariaDB/MySQL a UTC DATETIME,
+   * measured from the epoch without the session's time zone (TIMESTAMPDIFF compares the two values as written).
+   */
+  private slotOf(column: string): string {
+    return this.sql.isSqlite
+      ? `cast(${column} / ${SLOT_MS} as integer)`
+      : `floor(timestampdiff(second, '1970-01-01 00:00:00', ${column}) / ${SLOT_MS / 1000})`;
   }
 
   /** The rolled-up hours from `rolled`, every raw range from `raw` (charges by `attempted_at`), all concurrently. */

@@ -158,11 +158,18 @@ export function summarizeCredits(
   movements: readonly { type: string; credits: number | string | null }[],
   packages: readonly { package: string; currency: Currency; n: number | string | null; amount: number | string | null }[],
 ): CreditFigures {
-  const by = (type: string) => movements.filter((m) => m.type === type).reduce((s, m) => s + num(m.credits), 0);
   return {
     packages_sold: packages
       .map((p) => ({ package: p.package, count: num(p.n), currency: p.currency, amount: num(p.amount) }))
       .sort((a, b) => a.package.localeCompare(b.package) || a.currency.localeCompare(b.currency)),
+    ...creditMovementFigures(movements),
+  };
+}
+
+/** Ledger movements as positive figures per kind: what came in (purchases and renewals, bonus, grants) and went out. */
+export function creditMovementFigures(movements: readonly { type: string; credits: number | string | null }[]): Omit<CreditFigures, 'packages_sold'> {
+  const by = (type: string) => movements.filter((m) => m.type === type).reduce((s, m) => s + num(m.credits), 0);
+  return {
     purchased: by('purchase') + by('renewal'),
     bonus: by('bonus'),
     granted: by('grant'),

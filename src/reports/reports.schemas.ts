@@ -43,6 +43,15 @@ const chargeFigures = {
   in_progress: z.number().int().describe('Pending or waiting for 3-D Secure; in no rate'),
   success_rate: z.number().nullable().describe('succeeded / attempts, 0..1; null without attempts'),
 };
+/** Ledger movements of the app's customers, as positive numbers; not narrowed by `currency` or `gateway`. */
+const creditMovements = {
+  purchased: z.number().int().describe('Credits of purchased and renewed packages'),
+  bonus: z.number().int().describe('Bonus credits of those packages'),
+  granted: z.number().int().describe('Manual grants'),
+  consumed: z.number().int(),
+  expired: z.number().int(),
+  reversed: z.number().int().describe('Unused credits taken back by refunds of purchases'),
+};
 const codeCount = z.object({ code: z.string(), count: z.number().int() });
 
 const summaryFigures = {
@@ -56,12 +65,7 @@ const summaryFigures = {
   refunds: z.array(moneyCount).describe('Succeeded refunds created in the period'),
   credits: z.object({
     packages_sold: z.array(z.object({ package: z.string(), count: z.number().int(), currency: currencySchema, amount: money })),
-    purchased: z.number().int(),
-    bonus: z.number().int(),
-    granted: z.number().int(),
-    consumed: z.number().int(),
-    expired: z.number().int(),
-    reversed: z.number().int(),
+    ...creditMovements,
   }),
 };
 
@@ -93,6 +97,7 @@ export const reportTimeseriesSchema = z.object({
       success_rate: z.number().nullable(),
       processed: z.array(moneyCount),
       average_processing_ms: z.number().int().nullable(),
+      credits: z.object(creditMovements).describe('Credit ledger movements written in the bucket (every currency and gateway)'),
     }),
   ),
 });

@@ -6,7 +6,7 @@ import { ApiError } from '../common/errors/api-error';
 import { AppConfig } from '../config/app-config';
 import { meanMs, num } from './report-math';
 import { ReportQueries, type ReportScope } from './report-queries';
-import { add, figures, newTally, processedOf, summarizeCharges, summarizeCredits, summarizeRefunds, type SummaryFigures } from './report-summary';
+import { add, creditMovementFigures, figures, newTally, processedOf, summarizeCharges, summarizeCredits, summarizeRefunds, type SummaryFigures } from './report-summary';
 import type { ReportSummaryQuery, ReportTimeseriesQuery } from './reports.schemas';
 import { HOUR_MS } from './rollups/rollup-marks';
 import { bucketBoundaries, bucketIndex, SLOT_MS, TooManyBuckets } from './time-buckets';
@@ -82,10 +82,13 @@ export class ReportsService {
     // A rolled-up hour counts in the bucket of its start: exact when every boundary is a whole UTC hour (any zone
     // a whole number of hours from UTC); zones with a half or quarter hour read the charges' 15-minute slots.
     const plan = bounds.every((b) => b % HOUR_MS === 0) ? await this.queries.plan(scope) : ReportQueries.rawPlan(scope);
-    for (const row of await this.queries.slots(scope, plan)) {
+    const [slots, creditSlots] = await Promise.all([this.queries.slots(scope, plan), this.queries.creditSlots(scope)]);
+    for (const row of slots) {
       const bucket = buckets[bucketIndex(starts, num(row.slot) * SLOT_MS)];
       if (bucket) add(bucket, row);
     }
+    const movements = starts.map((): typeof creditSlots => []);
+    for (const row of creditSlots) movements[bucketIndex(starts, num(row.slot) * SLOT_MS)]?.push(row);
     return {
       object: 'report_timeseries' as const,
       from: scope.from.toISOString(),
@@ -105,6 +108,7 @@ export class ReportsService {
           success_rate,
           processed: processedOf(b),
           average_processing_ms: meanMs(b.msSum, b.msN),
+          credits: creditMovementFigures(movements[i]!),
         };
       }),
     };

@@ -15,6 +15,7 @@ import { randomBase62 } from '../../src/common/secrets';
 import { seedDemo, type SeededDemo } from '../../src/demo/seed-demo';
 import { HAS_CHROMIUM, launchChromium, seriousA11yViolations, watchCspViolations } from '../support/browser';
 import { startTestApp, bearer, type TestApp } from '../support/test-app';
+import { expectLedgerConsistent } from '../support/credits';
 import { recordSecret } from '../support/test-env';
 
 if (!HAS_CHROMIUM) console.warn('dashboard browser tests: skipped, /usr/bin/chromium does not exist (install Debian’s chromium)');
@@ -196,6 +197,36 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
     expect(answer).toEqual({ status: 403, body: expect.objectContaining({ code: 'csrf_failed' }) });
   });
 
+  it('credits page: totals equal the summary, the chart the time series, over a month of ledger that adds up', async () => {
+    // The demo's backdated ledger and the live one satisfy the ledger invariant like any other.
+    for (const customer of demo.customers.slice(0, 4)) await expectLedgerConsistent(t, customer);
+    const { page, csp } = await signedIn(users.admin);
+    const summaryAsked = page.waitForResponse((r) => r.url().includes('/v1/reports/summary') && r.status() === 200);
+    const seriesAsked = page.waitForResponse((r) => r.url().includes('/v1/reports/timeseries') && r.status() === 200);
+    await page.goto('/admin/#/credits');
+    const [summaryUrl, seriesUrl] = [new URL((await summaryAsked).url()), new URL((await seriesAsked).url())];
+    const summary = await api(`/v1/reports/summary${summaryUrl.search}`);
+    const series = await api(`/v1/reports/timeseries${seriesUrl.search}`);
+    await page.getByTestId('credits-consumed').waitFor();
+    for (const key of ['purchased', 'bonus', 'granted', 'consumed', 'expired', 'reversed']) {
+      expect(Number(await page.getByTestId(`credits-${key}`).getAttribute('data-value')), key).toBe(summary.credits[key]);
+    }
+    // What the chart plots, read from its table for screen readers: one row per bucket.
+    const table = page.locator('table', { has: page.locator('caption', { hasText: 'Credits added, consumed and expired' }) });
+    await table.waitFor({ state: 'attached' });
+    const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from((r as unknown as { children: ArrayLike<{ textContent: string | null }> }).children).map((c) => c.textContent ?? '')));
+    type Movements = Record<'purchased' | 'bonus' | 'granted' | 'consumed' | 'expired' | 'reversed', number>;
+    const buckets = series.buckets as { credits: Movements }[];
+    const n = (v: number) => v.toLocaleString('en-US');
+    expect(shown.map((r) => r.slice(1))).toEqual(buckets.map(({ credits: c }) => [n(c.purchased + c.bonus + c.granted), n(c.consumed), n(c.expired), n(c.reversed)]));
+    // The history is in the default week: consumption every day, the promotion's expiry (five days ago).
+    expect(buckets.length).toBe(7);
+    expect(buckets.every((b) => b.credits.consumed > 0)).toBe(true);
+    expect(buckets.some((b) => b.credits.expired > 0)).toBe(true);
+    expect(buckets.reduce((s, b) => s + b.credits.consumed, 0)).toBe(summary.credits.consumed);
+    expect(csp).toEqual([]);
+  });
+
   it('has no serious accessibility violation on the main pages', async () => {
     const { page, csp } = await signedIn(users.admin);
     const pages = ['#/', '#/gateways', '#/orders', `#/orders/${demo.paidOrders[0]}`, `#/customers/${demo.creditCustomer}`, '#/credits', '#/alerts', '#/jobs', '#/reports', '#/audit-log'];
@@ -221,12 +252,15 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
     await page.screenshot({ path: join(DOCS_IMAGES, 'dashboard-order-phone.png'), fullPage: true });
     await page.goto('/admin/#/credits');
     await page.getByTestId('credits-consumed').waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.mouse.move(0, 0); // the pointer left over from signing in would highlight one chart series
     await page.screenshot({ path: join(DOCS_IMAGES, 'dashboard-credits-phone.png'), fullPage: true });
 
     const desktop = await signedIn(users.admin);
     await desktop.page.goto('/admin/#/credits');
     await desktop.page.getByTestId('credits-consumed').waitFor();
     await desktop.page.waitForLoadState('networkidle');
+    await desktop.page.mouse.move(0, 0);
     await desktop.page.screenshot({ path: join(DOCS_IMAGES, 'dashboard-credits.png'), fullPage: true });
   });
 });

@@ -171,6 +171,7 @@ describe('reports API', () => {
         success_rate: 2 / 3,
         processed: [{ currency: 'PEN', count: 2, amount: 15_000 }],
         average_processing_ms: 200,
+        credits: { purchased: 0, bonus: 0, granted: 0, consumed: 0, expired: 0, reversed: 0 },
       },
       {
         start: '2026-11-02T05:00:00.000Z',
@@ -184,6 +185,7 @@ describe('reports API', () => {
           { currency: 'USD', count: 1, amount: 2_000 },
         ],
         average_processing_ms: 1850,
+        credits: { purchased: 500, bonus: 50, granted: 25, consumed: 50, expired: 10, reversed: 5 },
       },
     ]);
     const hourly = await getJson(t, key, '/v1/reports/timeseries', { from: FROM, to: TO, interval: 'hour' });
@@ -192,6 +194,9 @@ describe('reports API', () => {
     expect(buckets[7]).toMatchObject({ start: '2026-11-01T12:00:00.000Z', attempts: 2, succeeded: 2 });
     expect(buckets.reduce((n, b) => n + b.attempts, 0)).toBe(6);
     expect(buckets.filter((b) => b.attempts === 0)).toHaveLength(43); // attempts in 5 hours (the pending charge is none)
+    // Credit movements land in their own hour (19:00 UTC), and the previous period's (31 October) in none.
+    const withCredits = (hourly.buckets as { start: string; credits: Record<string, number> }[]).filter((b) => Object.values(b.credits).some((v) => v !== 0));
+    expect(withCredits).toEqual([{ ...buckets.find((b) => b.start === '2026-11-02T19:00:00.000Z'), credits: { purchased: 500, bonus: 50, granted: 25, consumed: 50, expired: 10, reversed: 5 } }]);
   });
 
   it('days follow the wall clock across a daylight-saving change (New York, 1 November 2026: 25 hours)', async () => {

@@ -241,6 +241,7 @@ export interface TimeseriesBucket {
   success_rate: number | null;
   processed: MoneyCount[];
   average_processing_ms: number | null;
+  credits: Omit<ReportSummary['credits'], 'packages_sold'>;
 }
 
 export interface ReportTimeseries {

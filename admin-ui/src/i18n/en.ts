@@ -222,6 +222,8 @@ export const en: Messages = {
   'credits.consumed': 'Consumed',
   'credits.expired': 'Expired',
   'credits.reversed': 'Reversed by refunds',
+  'credits.added': 'Added (packages, bonus, grants)',
+  'credits.overTime': 'Credits added, consumed and expired',
   'credits.packagesSold': 'Packages sold',
   'credits.package': 'Package',
   'credits.lowBalances': 'Customers with a low balance',

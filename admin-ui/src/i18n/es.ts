@@ -221,6 +221,8 @@ export const es = {
   'credits.consumed': 'Consumidos',
   'credits.expired': 'Vencidos',
   'credits.reversed': 'Revertidos por reembolso',
+  'credits.added': 'Añadidos (paquetes, bonificación, otorgados)',
+  'credits.overTime': 'Créditos añadidos, consumidos y vencidos',
   'credits.packagesSold': 'Paquetes vendidos',
   'credits.package': 'Paquete',
   'credits.lowBalances': 'Clientes con saldo bajo',

@@ -1,6 +1,6 @@
-import { Anchor, Card, SimpleGrid, Table, Text, Title } from '@mantine/core';
+import { Anchor, Box, Card, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { appPath, query } from '../api/client';
-import type { CreditsOverview, ReportSummary } from '../api/types';
+import type { CreditsOverview, ReportSummary, ReportTimeseries } from '../api/types';
 import { useApi } from '../api/use-api';
 import { Loading } from '../components/loading';
 import { PageHeader } from '../components/page-header';
@@ -14,6 +14,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { usePeriod } from '../period/period-context';
 import { href } from '../routing/router';
 import type { MessageKey } from '../i18n/dictionary';
+import { CreditsChart } from './credits-chart';
 
 const FIGURES: { key: keyof Omit<ReportSummary['credits'], 'packages_sold'>; label: MessageKey }[] = [
   { key: 'purchased', label: 'credits.purchased' },
@@ -29,6 +30,7 @@ export function CreditsPage({ appId }: { appId: string }) {
   const { period } = usePeriod();
   // Without a currency: credits are not money, and packages sold are listed per currency anyway.
   const summary = useApi<ReportSummary>(period.valid ? appPath(appId, `/reports/summary${query({ from: period.from, to: period.to })}`) : null);
+  const series = useApi<ReportTimeseries>(period.valid ? appPath(appId, `/reports/timeseries${query({ from: period.from, to: period.to, interval: period.interval, time_zone: 'America/Lima' })}`) : null);
   const overview = useApi<CreditsOverview>(`/apps/${encodeURIComponent(appId)}/credits/overview`);
   const c = summary.data?.credits;
   return (
@@ -52,6 +54,12 @@ export function CreditsPage({ appId }: { appId: string }) {
               </Card>
             ))}
           </SimpleGrid>
+          <ProblemAlert problem={series.error} />
+          {series.data && (
+            <Box mb="md">
+              <CreditsChart series={series.data} />
+            </Box>
+          )}
           <Card withBorder radius="md" mb="md">
             <Title order={2} size="h4" mb="sm">
               {t('credits.packagesSold')}

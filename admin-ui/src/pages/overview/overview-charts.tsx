@@ -1,55 +1,11 @@
 import { AreaChart, BarChart, LineChart } from '@mantine/charts';
-import { Card, SimpleGrid, Text, VisuallyHidden } from '@mantine/core';
+import { SimpleGrid } from '@mantine/core';
 import type { ReportTimeseries } from '../../api/types';
+import { ChartCard } from '../../components/chart-card';
 import { formatBucket } from '../../format/dates';
 import { formatMoney } from '../../format/money';
 import { formatMs, formatRate } from '../../format/numbers';
 import { useI18n } from '../../i18n/i18n-context';
-
-interface ChartCardProps {
-  title: string;
-  children: React.ReactNode;
-  /** The plotted figures as text, for screen readers (a chart is a picture to them). */
-  rows: { bucket: string; values: string[] }[];
-  columns: string[];
-}
-
-function ChartCard({ title, children, rows, columns }: ChartCardProps) {
-  const { t } = useI18n();
-  return (
-    <Card withBorder radius="md" padding="md">
-      <Text component="h2" fw={600} size="sm" mb="sm" mt={0}>
-        {title}
-      </Text>
-      {children}
-      <VisuallyHidden>
-        <table>
-          <caption>{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('charts.period')}</th>
-              {columns.map((c) => (
-                <th scope="col" key={c}>
-                  {c}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={i}>
-                <th scope="row">{r.bucket}</th>
-                {r.values.map((v, j) => (
-                  <td key={j}>{v}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </VisuallyHidden>
-    </Card>
-  );
-}
 
 /** Volume, success rate and latency per bucket; money stays in minor units and is only formatted. */
 export function OverviewCharts({ series, currency }: { series: ReportTimeseries; currency: string }) {
