@@ -12,10 +12,14 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBase62 } from '../../src/common/secrets';
+import { AlertsService } from '../../src/alerts/alerts.service';
+import { successRateAlert } from '../../src/alerts/alert-rules';
 import { seedDemo, type SeededDemo } from '../../src/demo/seed-demo';
 import { HAS_CHROMIUM, launchChromium, seriousA11yViolations, watchCspViolations } from '../support/browser';
 import { startTestApp, bearer, type TestApp } from '../support/test-app';
 import { expectLedgerConsistent } from '../support/credits';
+import { pushMessages, pushSubscription, sandboxInfo } from '../support/sandbox-client';
+import { until } from '../support/wait';
 import { recordSecret } from '../support/test-env';
 
 if (!HAS_CHROMIUM) console.warn('dashboard browser tests: skipped, /usr/bin/chromium does not exist (install Debian’s chromium)');
@@ -53,9 +57,10 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
   });
 
   /** A fresh browser profile in English with the demo app chosen, at the sign-in page. */
-  async function open(viewport = DESKTOP): Promise<{ page: Page; csp: string[] }> {
+  async function open(viewport = DESKTOP, prepare?: (context: BrowserContext) => Promise<void>): Promise<{ page: Page; csp: string[] }> {
     const context = await browser.newContext({ viewport, baseURL: t.url, acceptDownloads: true, locale: 'en-US', timezoneId: 'America/Lima' });
     contexts.push(context);
+    await prepare?.(context);
     await context.addInitScript(
       ([appId]) => {
         // Runs in the page (no DOM types in this project's compilation).
@@ -77,8 +82,8 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  async function signedIn(who: { email: string; password: string }, viewport = DESKTOP) {
-    const opened = await open(viewport);
+  async function signedIn(who: { email: string; password: string }, viewport = DESKTOP, prepare?: (context: BrowserContext) => Promise<void>) {
+    const opened = await open(viewport, prepare);
     await signIn(opened.page, who);
     await opened.page.getByTestId('kpis').waitFor();
     return opened;
@@ -224,6 +229,66 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
     expect(buckets.every((b) => b.credits.consumed > 0)).toBe(true);
     expect(buckets.some((b) => b.credits.expired > 0)).toBe(true);
     expect(buckets.reduce((s, b) => s + b.credits.consumed, 0)).toBe(summary.credits.consumed);
+    expect(csp).toEqual([]);
+  });
+
+  it('enables browser notifications: the page subscribes through its service worker, and an alert arrives by Web Push and is shown', async () => {
+    // Everything is real but the browser vendor's push service, which a machine without internet cannot reach
+    // (headless Chromium's own pushManager.subscribe fails there): the sandbox's push service stands in for it.
+    // The page's PushManager hands out a subscription the sandbox issued for the app's VAPID key, as a browser
+    // hands out the one its vendor issued; SmartPay encrypts and VAPID-signs the push, the sandbox decrypts it,
+    // and the payload is given to the dashboard's real service worker as a push event.
+    const info = await sandboxInfo(t);
+    const { public_key: vapidKey } = (await api('/v1/alerts/push-key')) as { public_key: string };
+    const issued = await pushSubscription(info, vapidKey);
+    const { page, csp } = await signedIn(users.admin, DESKTOP, async (context) => {
+      await context.grantPermissions(['notifications'], { origin: t.url });
+      await context.addInitScript((subscription) => {
+        // Runs in the page, before the dashboard's scripts.
+        const g = globalThis as unknown as Record<string, unknown> & { PushManager: { prototype: Record<string, unknown> } };
+        let current: unknown = null;
+        g.PushManager.prototype.getSubscription = () => Promise.resolve(current);
+        g.PushManager.prototype.subscribe = (options: { userVisibleOnly: boolean; applicationServerKey: ArrayBuffer | Uint8Array }) => {
+          const bytes = Array.from(new Uint8Array(options.applicationServerKey instanceof ArrayBuffer ? options.applicationServerKey : options.applicationServerKey.buffer));
+          g.__subscribeAsked = { userVisibleOnly: options.userVisibleOnly, key: btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') };
+          current = { endpoint: subscription.endpoint, expirationTime: null, toJSON: () => ({ endpoint: subscription.endpoint, expirationTime: null, keys: subscription.keys }) };
+          return Promise.resolve(current);
+        };
+      }, issued);
+    });
+    await page.goto('/admin/#/alerts');
+    await page.getByTestId('enable-push').click();
+    await page.getByText('Notifications enabled in this browser').waitFor();
+    // The page asked for a user-visible subscription with the app's VAPID key, registered /admin/sw.js, and SmartPay keeps the subscription.
+    expect(await page.evaluate(() => (globalThis as unknown as { __subscribeAsked: unknown }).__subscribeAsked)).toEqual({ userVisibleOnly: true, key: vapidKey });
+    const subscriptions = (await api('/v1/alerts/push-subscriptions')).data as { endpoint: string }[];
+    expect(subscriptions.map((x) => x.endpoint)).toContain(issued.endpoint);
+    const context = page.context();
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    expect(new URL(worker.url()).pathname).toBe('/admin/sw.js');
+
+    const spec = { ...successRateAlert(demo.appId, { attempts: 40, succeeded: 12, windowMs: 900_000, belowPercent: 80 }), key: `success_rate:push-test:${randomBase62(6)}` };
+    const alert = await t.app.get(AlertsService).raise(spec);
+    expect(alert).not.toBeNull();
+    const [push] = await until(() => pushMessages(info, issued.endpoint), (m) => m.some((x) => x.payload.alert_id === alert!.id), 15_000, 'the alert pushed to this browser');
+    expect(push!.payload).toMatchObject({ type: 'alert', alert_id: alert!.id, severity: 'critical', title: alert!.title });
+
+    // The service worker turns the push into a notification (critical: it stays until the person acts).
+    const shown = await worker.evaluate(async (payload) => {
+      const scope = globalThis as unknown as {
+        dispatchEvent(e: unknown): void;
+        PushEvent: new (type: string, init: { data: string }) => unknown;
+        registration: { getNotifications(): Promise<{ title: string; body: string; tag: string; requireInteraction: boolean; data: unknown }[]> };
+      };
+      scope.dispatchEvent(new scope.PushEvent('push', { data: JSON.stringify(payload) }));
+      for (let i = 0; i < 50; i++) {
+        const list = await scope.registration.getNotifications();
+        if (list.length > 0) return list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction, data: n.data }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return [];
+    }, push!.payload);
+    expect(shown).toEqual([{ title: alert!.title, body: expect.any(String), tag: alert!.id, requireInteraction: true, data: { url: '/admin/#/alerts' } }]);
     expect(csp).toEqual([]);
   });
 
