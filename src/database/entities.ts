@@ -29,7 +29,7 @@ import { InvoiceSequence } from '../invoices/invoice-sequence.entity';
 import { InvoiceSummary } from '../invoices/summary/invoice-summary.entity';
 import { CreditTransaction } from '../credits/credit-transaction.entity';
 import { SystemSetting } from './system-setting.entity';
-import { ReportChargeHour, ReportDirtyHour, ReportLatencyDay, ReportLatencyHour, ReportRollupState } from '../reports/rollups/report-rollup.entities';
+import { ReportChargeDay, ReportChargeHour, ReportDirtyHour, ReportLatencyDay, ReportLatencyHour, ReportRollupState } from '../reports/rollups/report-rollup.entities';
 
 /** Every entity, listed explicitly: no folder scanning at startup, identical in src/ and dist/. */
 export const ENTITIES = [
@@ -67,6 +67,7 @@ export const ENTITIES = [
   ReportChargeHour,
   ReportLatencyHour,
   ReportLatencyDay,
+  ReportChargeDay,
   ReportRollupState,
   ReportDirtyHour,
 ];

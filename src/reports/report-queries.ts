@@ -101,10 +101,12 @@ export class ReportQueries {
   /** Charges grouped by everything the summary breaks them down by (a few dozen rows). */
   async chargeGroups(scope: ReportScope, plan?: RollupPlan): Promise<ChargeGroupRow[]> {
     const p = plan ?? (await this.plan(scope));
-    return this.both<ChargeGroupRow>(
+    const rolled = (table: string) => (where: string) => `select gateway, currency, source_type, card_brand, status, sum(n) as n, sum(amount) as amount, sum(ms_sum) as ms_sum, sum(ms_n) as ms_n
+       from ${table} where ${where} group by gateway, currency, source_type, card_brand, status`;
+    return this.tiered<ChargeGroupRow>(
       p,
-      (where) => `select gateway, currency, source_type, card_brand, status, sum(n) as n, sum(amount) as amount, sum(ms_sum) as ms_sum, sum(ms_n) as ms_n
-       from report_charge_hours where ${where} group by gateway, currency, source_type, card_brand, status`,
+      rolled('report_charge_days'),
+      rolled('report_charge_hours'),
       (where) => `select gateway, currency, source_type, card_brand, status, count(*) as n, sum(amount) as amount,
          sum(processing_ms) as ms_sum, count(processing_ms) as ms_n
        from charges where ${where}
@@ -115,41 +117,25 @@ export class ReportQueries {
   /** Failed charges by decline and failure code: the index finds them, only they are read. */
   async failures(scope: ReportScope, plan?: RollupPlan): Promise<FailureRow[]> {
     const p = plan ?? (await this.plan(scope));
-    return this.both<FailureRow>(
+    const rolled = (table: string) => (where: string) => `select decline_code, failure_code, sum(n) as n from ${table} where ${where} and status = 'failed' group by decline_code, failure_code`;
+    return this.tiered<FailureRow>(
       p,
-      (where) => `select decline_code, failure_code, sum(n) as n from report_charge_hours where ${where} and status = 'failed' group by decline_code, failure_code`,
+      rolled('report_charge_days'),
+      rolled('report_charge_hours'),
       (where) => `select decline_code, failure_code, count(*) as n from charges where ${where} and status = 'failed' group by decline_code, failure_code`,
     );
   }
 
-  /**
-   * How often each processing time (whole ms) occurred per gateway, for exact percentiles (report-math.ts). Of the
-   * rolled-up hours, whole UTC days without a dirty hour come from the daily distribution, the others by hour.
-   */
+  /** How often each processing time (whole ms) occurred per gateway, for exact percentiles (report-math.ts). */
   async latencies(scope: ReportScope, plan?: RollupPlan): Promise<LatencyRow[]> {
     const p = plan ?? (await this.plan(scope));
-    const raw = (where: string) => `select gateway, processing_ms as ms, count(*) as n from charges
-       where ${where} and status in ('succeeded', 'failed') and processing_ms is not null group by gateway, processing_ms`;
-    const byHour = (where: string) => `select gateway, processing_ms as ms, sum(n) as n from report_latency_hours where ${where} group by gateway, processing_ms`;
-    const r = p.rolled;
-    const dayFirst = r ? Math.ceil(r.from / 24) : 0;
-    const dayEnd = r ? Math.floor(r.to / 24) : 0;
-    if (!r || dayEnd <= dayFirst) return this.both<LatencyRow>(p, byHour, raw);
-    const dirtyDays = [...new Set(r.skip.map((h) => Math.floor(h / 24)))].filter((d) => d >= dayFirst && d < dayEnd);
-    // The hours outside the whole clean days: before the first, after the last, inside a day with a dirty hour.
-    const hourRanges = [`hour < ${dayFirst * 24}`, `hour >= ${dayEnd * 24}`, ...dirtyDays.map((d) => `(hour >= ${d * 24} and hour < ${(d + 1) * 24})`)];
-    const days = (): Promise<LatencyRow[]> => {
-      const where = ['app_id = ?', 'day >= ?', 'day < ?'];
-      const params: SqlValue[] = [p.scope.appId, dayFirst, dayEnd];
-      if (dirtyDays.length > 0) {
-        where.push(`day not in (${dirtyDays.map(() => '?').join(', ')})`);
-        params.push(...dirtyDays);
-      }
-      addScopeFilters(p.scope, where, params);
-      return this.sql.all<LatencyRow>(`select gateway, processing_ms as ms, sum(n) as n from report_latency_days where ${where.join(' and ')} group by gateway, processing_ms`, params);
-    };
-    const [rest, whole] = await Promise.all([this.both<LatencyRow>(p, (where) => byHour(`${where} and (${hourRanges.join(' or ')})`), raw), days()]);
-    return [...rest, ...whole];
+    return this.tiered<LatencyRow>(
+      p,
+      (where) => `select gateway, processing_ms as ms, sum(n) as n from report_latency_days where ${where} group by gateway, processing_ms`,
+      (where) => `select gateway, processing_ms as ms, sum(n) as n from report_latency_hours where ${where} group by gateway, processing_ms`,
+      (where) => `select gateway, processing_ms as ms, count(*) as n from charges
+       where ${where} and status in ('succeeded', 'failed') and processing_ms is not null group by gateway, processing_ms`,
+    );
   }
 
   /**
@@ -185,6 +171,29 @@ export class ReportQueries {
     return this.sql.isSqlite
       ? `cast(${column} / ${SLOT_MS} as integer)`
       : `floor(timestampdiff(second, '1970-01-01 00:00:00', ${column}) / ${SLOT_MS / 1000})`;
+  }
+
+  /**
+   * Like `both`, with a daily tier: of the rolled-up hours, whole UTC days without a dirty hour are read from the
+   * daily rows (`days`, over `day`), the other hours (before the first whole day, after the last, inside a day with a
+   * dirty hour) from the hourly ones (`hours`).
+   */
+  private async tiered<T extends object>(plan: RollupPlan, days: (where: string) => string, hours: (where: string) => string, raw: (where: string) => string): Promise<T[]> {
+    const r = plan.rolled;
+    const dayFirst = r ? Math.ceil(r.from / 24) : 0;
+    const dayEnd = r ? Math.floor(r.to / 24) : 0;
+    if (!r || dayEnd <= dayFirst) return this.both<T>(plan, hours, raw);
+    const dirtyDays = [...new Set(r.skip.map((h) => Math.floor(h / 24)))].filter((d) => d >= dayFirst && d < dayEnd);
+    const hourRanges = [`hour < ${dayFirst * 24}`, `hour >= ${dayEnd * 24}`, ...dirtyDays.map((d) => `(hour >= ${d * 24} and hour < ${(d + 1) * 24})`)];
+    const where = ['app_id = ?', 'day >= ?', 'day < ?'];
+    const params: SqlValue[] = [plan.scope.appId, dayFirst, dayEnd];
+    if (dirtyDays.length > 0) {
+      where.push(`day not in (${dirtyDays.map(() => '?').join(', ')})`);
+      params.push(...dirtyDays);
+    }
+    addScopeFilters(plan.scope, where, params);
+    const [rest, whole] = await Promise.all([this.both<T>(plan, (w) => hours(`${w} and (${hourRanges.join(' or ')})`), raw), this.sql.all<T>(days(where.join(' and ')), params)]);
+    return [...rest, ...whole];
   }
 
   /** The rolled-up hours from `rolled`, every raw range from `raw` (charges by `attempted_at`), all concurrently. */

@@ -54,6 +54,57 @@ export class ReportChargeHour {
 }
 
 /**
+ * The same groups per UTC day (`floor(hour / 24)`), summed from the day's hours like the daily latency rows: a
+ * 30-day summary reads about 3,000 of these instead of about 47,000 hourly rows. Used only for whole days without
+ * dirty hours.
+ */
+@Entity({ tableName: 'report_charge_days' })
+@Index({ name: 'report_charge_days_app_day', properties: ['appId', 'day'] })
+export class ReportChargeDay {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'string', length: 40 })
+  appId!: string;
+
+  @Property({ type: 'integer' })
+  day!: number;
+
+  @Property({ type: 'string', length: 16 })
+  gateway!: string;
+
+  @Property({ type: 'string', length: 3 })
+  currency!: string;
+
+  @Property({ type: 'string', length: 20 })
+  sourceType!: string;
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  cardBrand!: string | null;
+
+  @Property({ type: 'string', length: 20 })
+  status!: string;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  declineCode!: string | null;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  failureCode!: string | null;
+
+  @Property({ type: 'integer' })
+  n!: number;
+
+  @Property(money())
+  amount!: number;
+
+  @Property(money())
+  msSum!: number;
+
+  @Property({ type: 'integer' })
+  msN!: number;
+}
+
+/**
  * How many attempts (succeeded or failed) of one app, closed hour, gateway and currency took each whole processing time:
  * the distribution the exact nearest-rank p95 is read off (report-math.ts).
  */

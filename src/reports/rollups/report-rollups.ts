@@ -25,7 +25,8 @@ const CHUNK_HOURS = 168;
  *   status and decline/failure code, with count, amount, sum and count of processing_ms.
  * - `report_latency_hours`: per app, hour, gateway and currency, how many attempts took each whole millisecond,
  *   so the p95 stays exact (nearest rank off the merged distribution).
- * - `report_latency_days`: the same per UTC day, summed from the hours (whole days without dirty hours use it).
+ * - `report_charge_days`, `report_latency_days`: the same per UTC day, summed from the hours (whole days without
+ *   dirty hours use them: a month is 30 rows per group instead of 720).
  * - `report_rollup_state.rolled_until`: every hour before it is rolled up; `report_dirty_hours`: hours changed
  *   since, read from the charges until rebuilt.
  *
@@ -142,10 +143,18 @@ export class ReportRollups implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
-  /** Replaces the daily latency rows of days [from, to) (all their hours rolled up) with the sum of their hours. */
+  /** Replaces the daily rows of days [from, to) (all their hours rolled up) with the sums of their hours. */
   private async rebuildDays(tx: SqlSession, appId: string, from: number, to: number): Promise<void> {
     if (to <= from) return;
     const day = this.sql.isSqlite ? 'hour / 24' : 'hour div 24';
+    await tx.run('delete from report_charge_days where app_id = ? and day >= ? and day < ?', [appId, from, to]);
+    await tx.run(
+      `insert into report_charge_days (app_id, day, gateway, currency, source_type, card_brand, status, decline_code, failure_code, n, amount, ms_sum, ms_n)
+       select app_id, ${day}, gateway, currency, source_type, card_brand, status, decline_code, failure_code, sum(n), sum(amount), sum(ms_sum), sum(ms_n)
+       from report_charge_hours where app_id = ? and hour >= ? and hour < ?
+       group by app_id, ${day}, gateway, currency, source_type, card_brand, status, decline_code, failure_code`,
+      [appId, from * 24, to * 24],
+    );
     await tx.run('delete from report_latency_days where app_id = ? and day >= ? and day < ?', [appId, from, to]);
     await tx.run(
       `insert into report_latency_days (app_id, day, gateway, currency, processing_ms, n)
