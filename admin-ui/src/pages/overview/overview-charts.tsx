@@ -23,7 +23,7 @@ export function OverviewCharts({ series, currency }: { series: ReportTimeseries;
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }} mt="md">
       <ChartCard title={t('charts.volume')} columns={[t('kpi.amount')]} rows={text((r) => [formatMoney(r.amount, currency)])}>
-        <AreaChart h={240} data={rows} dataKey="bucket" series={[{ name: 'amount', label: t('kpi.amount'), color: 'indigo.6' }]} valueFormatter={(v) => formatMoney(v, currency)} withLegend={false} yAxisProps={{ width: 90 }} />
+        <AreaChart h={240} data={rows} dataKey="bucket" series={[{ name: 'amount', label: t('kpi.amount'), color: 'indigo.6' }]} valueFormatter={(v) => formatMoney(v, currency)} withLegend={false} yAxisProps={{ width: 104 }} />
       </ChartCard>
       <ChartCard title={t('charts.attempts')} columns={[t('kpi.succeeded'), t('kpi.failed')]} rows={text((r) => [String(r.succeeded), String(r.failed)])}>
         <BarChart
