@@ -4,21 +4,10 @@
  * order payable, and Yape pays an order through Culqi.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  charge,
-  clientOf,
-  createOrder,
-  CULQI_VISA,
-  expectCharge,
-  expectProblem,
-  getCharge,
-  getOrder,
-  payWithCulqi,
-  mpToken,
-  type Client,
-} from '../support/charge-fixtures';
-import { culqiCardToken, culqiChargesFor, culqiYapeToken, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { charge, createOrder, CULQI_VISA, expectCharge, expectProblem, getCharge, getOrder, payWithCulqi, mpToken, type Client } from '../support/charge-fixtures';
+import { culqiCardToken, culqiChargesFor, culqiYapeToken, mercadoPagoPaymentsFor, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
+import { startSandboxApp } from '../support/sandbox-app';
 
 const REVIEW_EMAIL = 'review@culqi.com';
 /** What Culqi3DS.initAuthentication hands the front end after a challenge (values are opaque to SmartPay). */
@@ -40,9 +29,7 @@ describe('3-D Secure and Yape', () => {
   let c: Client;
   let info: SandboxInfo;
   beforeAll(async () => {
-    t = await startTestApp();
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp());
   });
   afterAll(async () => t.close());
 

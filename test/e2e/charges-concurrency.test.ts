@@ -5,9 +5,10 @@
  */
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charge, clientOf, createOrder, CULQI_VISA, getOrder, mpToken, type Client } from '../support/charge-fixtures';
-import { culqiCardToken, culqiChargesFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { charge, createOrder, CULQI_VISA, getOrder, mpToken, type Client } from '../support/charge-fixtures';
+import { culqiCardToken, culqiChargesFor, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
+import { startSandboxApp } from '../support/sandbox-app';
 
 /** Runs `make` for 0..n-1, at most `width` at a time (tokenizing is setup, not the race under test). */
 async function inBatches<T>(n: number, width: number, make: (i: number) => Promise<T>): Promise<T[]> {
@@ -40,9 +41,7 @@ describe('charges under concurrency', () => {
   let c: Client;
   let info: SandboxInfo;
   beforeAll(async () => {
-    t = await startTestApp();
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp());
   });
   afterAll(async () => t.close());
 

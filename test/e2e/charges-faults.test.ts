@@ -5,22 +5,10 @@
  * never left (connection refused) may be reported as not processed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  charge,
-  clientOf,
-  createOrder,
-  CULQI_VISA,
-  expectCharge,
-  expectProblem,
-  getCharge,
-  getOrder,
-  mpToken,
-  payWithCulqi,
-  payWithMercadoPago,
-  type Client,
-} from '../support/charge-fixtures';
-import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { charge, createOrder, CULQI_VISA, expectCharge, expectProblem, getCharge, getOrder, mpToken, payWithCulqi, payWithMercadoPago, type Client } from '../support/charge-fixtures';
+import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoPaymentsFor, type SandboxInfo } from '../support/sandbox-client';
+import type { TestApp } from '../support/test-app';
+import { startSandboxApp } from '../support/sandbox-app';
 
 /** Short, so a timed-out call costs little; the config schema's minimum is 100 ms. */
 const GATEWAY_TIMEOUT_MS = 500;
@@ -34,9 +22,7 @@ describe('charges under gateway faults', () => {
   beforeAll(async () => {
     // Gateway notifications go to a closed port: a webhook-triggered lookup would otherwise race the
     // attempt under test for the injected faults (this file is about the charge call itself).
-    t = await startTestApp({ GATEWAY_TIMEOUT_MS: String(GATEWAY_TIMEOUT_MS), SMARTPAY_PUBLIC_URL: 'http://127.0.0.1:9' });
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp({ GATEWAY_TIMEOUT_MS: String(GATEWAY_TIMEOUT_MS), SMARTPAY_PUBLIC_URL: 'http://127.0.0.1:9' }));
   });
   afterEach(async () => {
     await clearFault(info, 'culqi');

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
-import { culqiCardToken, culqiChargesFor, mercadoPagoCardToken, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
+import { culqiCardToken, culqiChargesFor, mercadoPagoCardToken, mercadoPagoPaymentsFor, type SandboxInfo } from '../support/sandbox-client';
+import { startSandboxApp } from '../support/sandbox-app';
 
 describe('charges through the sandboxes', () => {
   let t: TestApp;
   let info: SandboxInfo;
   beforeAll(async () => {
-    t = await startTestApp();
-    info = await sandboxInfo(t);
+    ({ t, info } = await startSandboxApp());
   });
   afterAll(async () => t.close());
 

@@ -6,25 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CULQI_DECLINE_CARDS } from '../../src/sandbox/culqi/culqi-test-cards';
 import { MP_CARDHOLDER_OUTCOMES } from '../../src/sandbox/mercadopago/mp-test-cards';
-import {
-  charge,
-  clientOf,
-  createOrder,
-  CULQI_AMEX,
-  CULQI_DINERS,
-  CULQI_MASTERCARD,
-  CULQI_VISA,
-  expectCharge,
-  expectProblem,
-  getCharge,
-  getOrder,
-  payWithCulqi,
-  payWithMercadoPago,
-  mpToken,
-  type Client,
-} from '../support/charge-fixtures';
-import { culqiCardToken, culqiChargesFor, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { charge, createOrder, CULQI_AMEX, CULQI_DINERS, CULQI_MASTERCARD, CULQI_VISA, expectCharge, expectProblem, getCharge, getOrder, payWithCulqi, payWithMercadoPago, mpToken, type Client } from '../support/charge-fixtures';
+import { culqiCardToken, culqiChargesFor, mercadoPagoPaymentsFor, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
+import { startSandboxApp } from '../support/sandbox-app';
 
 /** Culqi decline cards (culqi.md §10.2) → Culqi's raw decline_code → SmartPay's normalised one (api.md). */
 const CULQI_DECLINES: [card: string, culqiCode: string, declineCode: string][] = [
@@ -69,9 +54,7 @@ describe('charges: every gateway test card', () => {
   let c: Client;
   let info: SandboxInfo;
   beforeAll(async () => {
-    t = await startTestApp();
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp());
   });
   afterAll(async () => t.close());
 

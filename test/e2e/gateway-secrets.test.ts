@@ -9,19 +9,12 @@ import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { InvalidWebhookSignatureError, SignatureFailureReason, WebhookSignatureValidator } from 'mercadopago';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  charge,
-  clientOf,
-  createOrder,
-  CULQI_VISA,
-  expectCharge,
-  getCharge,
-  type Client,
-} from '../support/charge-fixtures';
-import { culqiCardToken, culqiYapeToken, mercadoPagoCardToken, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { charge, createOrder, CULQI_VISA, expectCharge, getCharge, type Client } from '../support/charge-fixtures';
+import { culqiCardToken, culqiYapeToken, mercadoPagoCardToken, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
 import { LOG_DIR, recordSecret, TEST_DB } from '../support/test-env';
 import { containsCardNumber } from '../../src/common/card-data';
+import { startSandboxApp } from '../support/sandbox-app';
 
 /** An e-mail address whose local part is not masked (`a***@x.com` is the masked form). */
 const FULL_EMAIL = /[A-Za-z0-9._%+-]{2,}(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
@@ -62,9 +55,7 @@ describe('no secret reaches the gateway call log or the logs', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp());
     keep(info.culqi.secret_key);
     keep(info.mercadopago.access_token);
     keep(info.mercadopago.webhook_secret);
@@ -167,8 +158,7 @@ describe('Mercado Pago sandbox webhooks verify with the official SDK', () => {
   const received: { url: URL; headers: IncomingMessage['headers']; body: string }[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    info = await sandboxInfo(t);
+    ({ t, info } = await startSandboxApp());
     recordSecret(info.mercadopago.webhook_secret);
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];

@@ -11,23 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBase62 } from '../../src/common/secrets';
 import { GatewayWebhook } from '../../src/gateway-webhooks/gateway-webhook.entity';
 import { Job } from '../../src/jobs/job.entity';
-import {
-  charge,
-  clientOf,
-  createOrder,
-  CULQI_VISA,
-  expectCharge,
-  expectProblem,
-  getCharge,
-  getOrder,
-  mercadoPagoPayment,
-  mpToken,
-  payWithCulqi,
-  type Client,
-} from '../support/charge-fixtures';
-import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { charge, createOrder, CULQI_VISA, expectCharge, expectProblem, getCharge, getOrder, mercadoPagoPayment, mpToken, payWithCulqi, type Client } from '../support/charge-fixtures';
+import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoPaymentsFor, type SandboxInfo } from '../support/sandbox-client';
+import type { TestApp } from '../support/test-app';
 import { recordSecret } from '../support/test-env';
+import { startSandboxApp } from '../support/sandbox-app';
 
 const CULQI_USER = 'culqi-hooks';
 const CULQI_PASSWORD = randomBase62(24);
@@ -109,9 +97,7 @@ describe('gateway webhooks', () => {
   let secret: string;
   beforeAll(async () => {
     // No SMARTPAY_PUBLIC_URL: the notification URL is derived from the address the app listens on.
-    t = await startTestApp({ ...WEBHOOK_ENV, GATEWAY_TIMEOUT_MS: '500', JOBS_RETRY_BASE: '200ms' });
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp({ ...WEBHOOK_ENV, GATEWAY_TIMEOUT_MS: '500', JOBS_RETRY_BASE: '200ms' }));
     secret = info.mercadopago.webhook_secret;
     recordSecret(secret);
     // Culqi's panel setting: where its events go, with Basic auth.
@@ -320,9 +306,7 @@ describe(`gateway webhooks delivered ${COPIES}× concurrently, shuffled and out 
   beforeAll(async () => {
     // The gateways notify an address nobody answers, so the copies sent below are the first to arrive
     // and really race for the INSERT; the GATEWAY_TIMEOUT_MS is short so a Culqi timeout costs little.
-    t = await startTestApp({ ...WEBHOOK_ENV, GATEWAY_TIMEOUT_MS: '500', SMARTPAY_PUBLIC_URL: `http://127.0.0.1:${await closedPort()}` });
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp({ ...WEBHOOK_ENV, GATEWAY_TIMEOUT_MS: '500', SMARTPAY_PUBLIC_URL: `http://127.0.0.1:${await closedPort()}` }));
     secret = info.mercadopago.webhook_secret;
     recordSecret(secret);
 

@@ -15,8 +15,9 @@ import { PaymentMethodsService } from '../../src/payment-methods/payment-methods
 import { createRefundSchema } from '../../src/refunds/refund.schemas';
 import { RefundsService } from '../../src/refunds/refunds.service';
 import { clientOf, culqiCharge, getOrder, payWithCulqi, payWithMercadoPago } from '../support/charge-fixtures';
-import { culqiCardToken, culqiChargesFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { culqiCardToken, culqiChargesFor, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
+import { startSandboxApp } from '../support/sandbox-app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const caller = (t: TestApp) => ({ appId: t.appId, keyId: 'key_x' });
@@ -30,8 +31,7 @@ describe('Idempotency-Key retries after the first attempt died', () => {
   let t: TestApp;
   let info: SandboxInfo;
   beforeAll(async () => {
-    t = await startTestApp({ IDEMPOTENCY_LEASE: '1s' });
-    info = await sandboxInfo(t);
+    ({ t, info } = await startSandboxApp({ IDEMPOTENCY_LEASE: '1s' }));
   });
   afterAll(async () => t.close());
 

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { charge, clientOf, createOrder, CULQI_MASTERCARD, CULQI_VISA, expectCharge, expectProblem, getCharge, getOrder, mpToken, type Client } from '../support/charge-fixtures';
 import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { startSandboxApp } from '../support/sandbox-app';
 
 /** Background webhook lookups during a `down` fault must not open a circuit for the tests after it. */
 const NO_CIRCUIT = { CIRCUIT_BREAKER_THRESHOLD: '1000' };
@@ -28,9 +29,7 @@ describe('saved payment methods', () => {
   let info: SandboxInfo;
   beforeAll(async () => {
     // `down` faults here test failover routing, not the circuit breaker: keep the circuit out of it.
-    t = await startTestApp(NO_CIRCUIT);
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp(NO_CIRCUIT));
   });
   afterEach(async () => clearFault(info, 'culqi'));
   afterAll(async () => t.close());

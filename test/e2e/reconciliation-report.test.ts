@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Charge } from '../../src/charges/charge.entity';
 import { ReconciliationReportService } from '../../src/reconciliation/reconciliation-report.service';
 import { CULQI_VISA, charge, clientOf, createOrder, expectCharge, expectProblem, type Client } from '../support/charge-fixtures';
-import { clearFault, culqiCardToken, injectFault, mercadoPagoCardToken, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { clearFault, culqiCardToken, injectFault, mercadoPagoCardToken, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
+import { startSandboxApp } from '../support/sandbox-app';
 
 /** Culqi's published stolen-card test number: declined, and the decline is kept as a charge. */
 const CULQI_STOLEN = '4000020000000000';
@@ -41,8 +42,7 @@ describe('reconciliation report through the sandboxes', () => {
 
   beforeAll(async () => {
     // A `down` fault below must not open a circuit for the tests after it (the circuit is failover.test.ts's subject).
-    t = await startTestApp({ CIRCUIT_BREAKER_THRESHOLD: '1000' });
-    info = await sandboxInfo(t);
+    ({ t, info } = await startSandboxApp({ CIRCUIT_BREAKER_THRESHOLD: '1000' }));
     a = clientOf(t);
     b = clientOf(t, (await t.newTenant('Tenant B')).apiKey);
   });

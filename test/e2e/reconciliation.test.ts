@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
-import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoCardToken, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
+import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoCardToken, mercadoPagoPaymentsFor, type SandboxInfo } from '../support/sandbox-client';
 import { until } from '../support/wait';
+import { startSandboxApp } from '../support/sandbox-app';
 
 /**
  * Issue 4: a charge left `pending` by a gateway timeout is resolved by reconciliation from the
@@ -11,7 +12,7 @@ describe('reconciliation of pending charges', () => {
   let t: TestApp;
   let info: SandboxInfo;
   beforeAll(async () => {
-    t = await startTestApp({
+    ({ t, info } = await startSandboxApp({
       GATEWAY_TIMEOUT_MS: '400',
       RECONCILE_SCHEDULE: '1s,1s,2s',
       RECONCILE_TICK: '1s',
@@ -19,8 +20,7 @@ describe('reconciliation of pending charges', () => {
       JOBS_POLL_INTERVAL: '100ms',
       // Webhooks go nowhere here: only reconciliation may resolve these charges.
       SMARTPAY_PUBLIC_URL: 'http://127.0.0.1:9',
-    });
-    info = await sandboxInfo(t);
+    }));
   });
   afterAll(async () => t.close());
 

@@ -14,10 +14,11 @@ import { GatewayWebhook } from '../../src/gateway-webhooks/gateway-webhook.entit
 import { GatewayCall } from '../../src/gateways/http/gateway-call.entity';
 import { RefundSyncService, type RefundSyncResult } from '../../src/refunds/refund-sync.service';
 import { clientOf, createOrder, getOrder, payWithCulqi, payWithMercadoPago, type Client } from '../support/charge-fixtures';
-import { clearFault, injectFault, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { clearFault, injectFault, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
 import { recordSecret } from '../support/test-env';
 import { until } from '../support/wait';
+import { startSandboxApp } from '../support/sandbox-app';
 
 type Json = Record<string, unknown>;
 
@@ -133,7 +134,7 @@ describe('pending refunds settled by reconciliation', () => {
   let c: Client;
   let info: SandboxInfo;
   beforeAll(async () => {
-    t = await startTestApp({
+    ({ t, c, info } = await startSandboxApp({
       GATEWAY_TIMEOUT_MS: '400',
       RECONCILE_SCHEDULE: '1s,1s,2s',
       RECONCILE_TICK: '500ms',
@@ -143,9 +144,7 @@ describe('pending refunds settled by reconciliation', () => {
       SMARTPAY_PUBLIC_URL: 'http://127.0.0.1:9',
       // Faults must not open a circuit for the tests after them (the circuit is tested in failover.test.ts).
       CIRCUIT_BREAKER_THRESHOLD: '1000',
-    });
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    }));
     await setCulqiWebhook(info, { url: null });
   });
   afterAll(async () => t?.close());
@@ -273,7 +272,7 @@ describe('pending refunds settled by gateway webhooks', () => {
   let info: SandboxInfo;
   let relay: Relay;
   beforeAll(async () => {
-    t = await startTestApp({
+    ({ t, c, info } = await startSandboxApp({
       CULQI_WEBHOOK_USER: CULQI_USER,
       CULQI_WEBHOOK_PASSWORD: CULQI_PASSWORD,
       GATEWAY_TIMEOUT_MS: '400',
@@ -283,9 +282,7 @@ describe('pending refunds settled by gateway webhooks', () => {
       JOBS_POLL_INTERVAL: '50ms',
       JOBS_RETRY_BASE: '200ms',
       CIRCUIT_BREAKER_THRESHOLD: '1000',
-    });
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    }));
     relay = await startRelay(`${t.url}/webhooks/culqi`);
     await setCulqiWebhook(info, { url: relay.url, user: CULQI_USER, password: CULQI_PASSWORD });
   });

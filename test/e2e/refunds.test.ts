@@ -4,9 +4,10 @@
  */
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientOf, createOrder, culqiCharge, expectProblem, getOrder, mercadoPagoPayment, payWithCulqi, payWithMercadoPago, type Client } from '../support/charge-fixtures';
-import { clearFault, injectFault, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
-import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { createOrder, culqiCharge, expectProblem, getOrder, mercadoPagoPayment, payWithCulqi, payWithMercadoPago, type Client } from '../support/charge-fixtures';
+import { clearFault, injectFault, type SandboxInfo } from '../support/sandbox-client';
+import { bearer, type TestApp } from '../support/test-app';
+import { startSandboxApp } from '../support/sandbox-app';
 
 type Gateway = 'culqi' | 'mercadopago';
 
@@ -19,9 +20,7 @@ describe('refunds', () => {
     // attempts and the webhook lookups running in the background during the outage can add up to the
     // default threshold (5), and an open circuit would fail the next Mercado Pago payments for 30 s.
     // The circuit itself is tested in failover.test.ts.
-    t = await startTestApp({ CIRCUIT_BREAKER_THRESHOLD: '1000' });
-    c = clientOf(t);
-    info = await sandboxInfo(t);
+    ({ t, c, info } = await startSandboxApp({ CIRCUIT_BREAKER_THRESHOLD: '1000' }));
   });
   afterAll(async () => t.close());
 
