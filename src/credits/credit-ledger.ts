@@ -5,7 +5,8 @@ import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import { EntityRows } from '../database/entity-rows';
 import { SqlRunner } from '../database/sql-runner';
-import type { SqlSession } from '../database/sql-session';
+import { rowsOf, type SqlSession } from '../database/sql-session';
+import { WriteBehindSession } from '../database/write-behind';
 import { EventRecorder } from '../events/event-recorder';
 import { JobQueue } from '../jobs/job-queue';
 import { CreditAccount } from './credit-account.entity';
@@ -30,9 +31,12 @@ export class LedgerTx {
   readonly appended: CreditTransaction[] = [];
 
   constructor(
-    readonly tx: SqlSession,
+    /** Lot updates and ledger entries are held back and sent with the next statement (write-behind.ts). */
+    readonly tx: WriteBehindSession,
     readonly account: CreditAccount,
     readonly now: Date,
+    /** What `LedgerReads` asked to read with the lock (in the same round trip). */
+    readonly read: { prior: CreditTransaction | null; lots: CreditLot[] | null } = { prior: null, lots: null },
   ) {}
 
   markDecrease(): void {
@@ -54,6 +58,14 @@ export interface NewEntry {
   orderId?: string | null;
   refundId?: string | null;
   metadata?: Record<string, string>;
+}
+
+/** Reads a write wants with the account lock, sent in the lock's round trip (the consumption's). */
+export interface LedgerReads {
+  /** The entry already recorded under this reference, as `LedgerTx.read.prior`. */
+  reference?: string;
+  /** The open lots in consumption order, as `LedgerTx.read.lots`. */
+  lots?: boolean;
 }
 
 export interface NewLot {
@@ -95,13 +107,13 @@ export class CreditLedger {
    * (grants); without it a customer with no account gets `null` (nothing to consume). Saves the account
    * and records the threshold crossings before the transaction commits.
    */
-  async write<T>(appId: string, customerId: string, work: (l: LedgerTx) => T | Promise<T>, options: { create?: boolean } = {}): Promise<T | null> {
+  async write<T>(appId: string, customerId: string, work: (l: LedgerTx) => T | Promise<T>, options: { create?: boolean; reads?: LedgerReads } = {}): Promise<T | null> {
     // The account is created in its own statement, never inside the locking transaction: on MariaDB/MySQL
     // concurrent INSERT IGNOREs of one new row leave shared locks that the FOR UPDATE then deadlocks on.
     if (options.create) await this.createAccount(this.sql, appId, customerId, this.clock.now());
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.sql.transaction((tx) => this.locked(tx, appId, customerId, work, {}));
+        return await this.sql.transaction((tx) => this.locked(tx, appId, customerId, work, { reads: options.reads }));
       } catch (err) {
         // InnoDB may still pick a victim among transactions touching the same rows (lots, events): the
         // work is re-runnable — it reads everything again under the lock.
@@ -119,14 +131,34 @@ export class CreditLedger {
     return this.locked(tx, appId, customerId, work, options);
   }
 
-  private async locked<T>(tx: SqlSession, appId: string, customerId: string, work: (l: LedgerTx) => T | Promise<T>, options: { create?: boolean }): Promise<T | null> {
+  private async locked<T>(
+    tx: SqlSession,
+    appId: string,
+    customerId: string,
+    work: (l: LedgerTx) => T | Promise<T>,
+    options: { create?: boolean; reads?: LedgerReads },
+  ): Promise<T | null> {
     const now = this.clock.now();
     if (options.create) await this.createAccount(tx, appId, customerId, now);
-    const account = await this.readAccount(tx, customerId, { lock: true });
+    const session = new WriteBehindSession(tx);
+    const reads = options.reads ?? {};
+    // The lock first, then what the work will read anyway, in one round trip: the reads run after the
+    // lock was granted, so they see what the previous holder committed.
+    const [accountRows, priorRows, lotRows] = await session.batch([
+      this.rows.selectStatement(CreditAccount, `customer_id = ?${this.forUpdate}`, [customerId]),
+      ...(reads.reference !== undefined ? [this.rows.selectStatement(CreditTransaction, 'customer_id = ? and reference = ?', [customerId, reads.reference])] : []),
+      ...(reads.lots ? [this.rows.selectStatement(CreditLot, 'customer_id = ? and remaining > 0', [customerId])] : []),
+    ]);
+    const account = this.accountFrom(rowsOf(accountRows));
     if (!account || account.appId !== appId) return null;
-    const ledger = new LedgerTx(tx, account, now);
+    const read = {
+      prior: reads.reference !== undefined ? (this.rows.mapAll(CreditTransaction, rowsOf(priorRows))[0] ?? null) : null,
+      lots: reads.lots ? this.rows.mapAll(CreditLot, rowsOf(reads.reference !== undefined ? lotRows : priorRows)).sort(consumptionOrder) : null,
+    };
+    const ledger = new LedgerTx(session, account, now, read);
     const result = await work(ledger);
     await this.afterChanges(ledger);
+    await session.flush();
     return result;
   }
 
@@ -150,7 +182,7 @@ export class CreditLedger {
       if (changed !== 1) throw new Error(`credit lot ${lot.id} changed under the account lock`);
       lot.remaining = 0;
       lot.expiredAt = l.now;
-      const entry = await this.append(l, {
+      const entry = this.append(l, {
         type: 'expire',
         credits: -taken,
         lots: [{ lot_id: lot.id, credits: -taken }],
@@ -171,15 +203,16 @@ export class CreditLedger {
   }
 
   /** Takes `credits` from `lots` (already in consumption order, all usable); the caller checked the sum. */
-  async take(l: LedgerTx, lots: CreditLot[], credits: number): Promise<LotMovement[]> {
+  take(l: LedgerTx, lots: CreditLot[], credits: number): LotMovement[] {
     const moves: LotMovement[] = [];
     let left = credits;
     for (const lot of lots) {
       if (left === 0) break;
       const part = Math.min(lot.remaining, left);
       if (part <= 0) continue;
-      const changed = await l.tx.run('update credit_lots set remaining = remaining - ? where id = ? and remaining >= ?', [part, lot.id, part]);
-      if (changed !== 1) throw new Error(`credit lot ${lot.id} changed under the account lock`);
+      // Held back (sent with the entry and the account row): under the account lock it cannot fail, and
+      // if it ever did the send throws and the transaction rolls back.
+      l.tx.hold('update credit_lots set remaining = remaining - ? where id = ? and remaining >= ?', [part, lot.id, part], 1, `credit lot ${lot.id} changed under the account lock`);
       lot.remaining -= part;
       moves.push({ lot_id: lot.id, credits: -part });
       left -= part;
@@ -212,7 +245,8 @@ export class CreditLedger {
   }
 
   /** Appends one ledger entry and moves the in-memory balance by its credits. */
-  async append(l: LedgerTx, entry: NewEntry): Promise<CreditTransaction> {
+  /** Held back with the lot updates (write-behind): it goes out with the next statement, the account row at the latest. */
+  append(l: LedgerTx, entry: NewEntry): CreditTransaction {
     const balanceAfter = l.account.balance + entry.credits;
     if (balanceAfter < 0) throw new Error(`credit balance of ${l.account.customerId} would become ${balanceAfter}`);
     // A refund's reversal takes back what was bought, it is not the customer running low: it must not
@@ -235,7 +269,7 @@ export class CreditLedger {
       metadata: entry.metadata ?? {},
       createdAt: l.now,
     };
-    await this.rows.insert(l.tx, CreditTransaction, row);
+    l.tx.holdStatement(this.rows.insertStatement(CreditTransaction, [row]), 1, `credit transaction ${row.id}`);
     l.appended.push(row);
     return row;
   }
@@ -252,7 +286,12 @@ export class CreditLedger {
 
   /** The customer's account row (null: none yet); `lock` takes the row lock every ledger write starts with. */
   async readAccount(session: SqlSession, customerId: string, options: { lock?: boolean } = {}): Promise<CreditAccount | null> {
-    const [account] = await this.rows.select(session, CreditAccount, `customer_id = ?${options.lock ? this.forUpdate : ''}`, [customerId]);
+    const { sql, params } = this.rows.selectStatement(CreditAccount, `customer_id = ?${options.lock ? this.forUpdate : ''}`, [customerId]);
+    return this.accountFrom(await session.all(sql, params ?? []));
+  }
+
+  private accountFrom(rows: Record<string, unknown>[]): CreditAccount | null {
+    const [account] = this.rows.mapAll(CreditAccount, rows);
     if (!account) return null;
     // SQLite and MySQL hand booleans back as 0/1.
     account.lowBalanceNotified = Boolean(account.lowBalanceNotified);

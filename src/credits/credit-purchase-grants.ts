@@ -70,7 +70,7 @@ export class CreditPurchaseGrants implements EventConsumer {
           orderId: order.id,
         });
         const entries = [
-          await this.ledger.append(l, {
+          this.ledger.append(l, {
             type: renewal ? 'renewal' : 'purchase',
             credits: pkg.credits,
             lots: [{ lot_id: main.id, credits: pkg.credits }],
@@ -89,7 +89,7 @@ export class CreditPurchaseGrants implements EventConsumer {
           });
           lots.push(bonus);
           entries.push(
-            await this.ledger.append(l, {
+            this.ledger.append(l, {
               type: 'bonus',
               credits: pkg.bonus_credits,
               lots: [{ lot_id: bonus.id, credits: pkg.bonus_credits }],

@@ -59,12 +59,12 @@ export class CreditRefunds {
       const bonusTake = bonus
         ? Math.max(0, Math.min(ceilShare(bonus.credits, refund.amount, order.amount), bonus.credits - (reversed.get(bonus.id) ?? 0), usable(bonus, l.now)))
         : 0;
-      const moves = await this.ledger.take(l, [main], mainTake);
-      if (bonus && bonusTake > 0) moves.push(...(await this.ledger.take(l, [bonus], bonusTake)));
+      const moves = this.ledger.take(l, [main], mainTake);
+      if (bonus && bonusTake > 0) moves.push(...this.ledger.take(l, [bonus], bonusTake));
       const credits = moves.reduce((sum, m) => sum + m.credits, 0);
       // Nothing left to take back (all used, forced refund): no entry, and nothing to give back if it fails.
       if (credits === 0) return { kind: 'done' as const, entry: null };
-      const entry = await this.ledger.append(l, {
+      const entry = this.ledger.append(l, {
         type: 'refund_reversal',
         credits,
         lots: moves,

@@ -51,14 +51,17 @@ export class CreditsService {
    * answers the first transaction; with another amount it is refused.
    */
   async consume(caller: AuthedCaller, customerId: string, input: ConsumeInput): Promise<ConsumeResult> {
+    // The reference and the open lots are read with the account lock, in its round trip; the lot updates, the
+    // entry and the account row then go out together (CreditLedger): three round trips with the COMMIT.
+    const reads = { reference: input.reference, lots: true };
     const outcome = await this.ledger.write(caller.appId, customerId, async (l) => {
-      const prior = await this.ledger.findByReference(l.tx, customerId, input.reference);
+      const prior = l.read.prior;
       if (prior) return { kind: 'replay' as const, prior };
-      const usable = await this.ledger.expireDue(l);
+      const usable = await this.ledger.expireDue(l, l.read.lots ?? undefined);
       const available = usable.reduce((sum, lot) => sum + lot.remaining, 0);
       if (available < input.credits) return { kind: 'insufficient' as const, available };
-      const moves = await this.ledger.take(l, usable, input.credits);
-      const entry = await this.ledger.append(l, {
+      const moves = this.ledger.take(l, usable, input.credits);
+      const entry = this.ledger.append(l, {
         type: 'consume',
         credits: -input.credits,
         lots: moves,
@@ -67,7 +70,7 @@ export class CreditsService {
         metadata: input.metadata ?? {},
       });
       return { kind: 'done' as const, entry };
-    });
+    }, { reads });
     if (outcome === null) {
       await this.requireCustomer(caller, customerId);
       throw insufficient(input.credits, 0);
@@ -100,7 +103,7 @@ export class CreditsService {
           if (prior) return { kind: 'replay' as const, prior };
         }
         const lot = await this.ledger.addLot(l, { kind: 'granted', credits: input.credits, expiresAt });
-        const entry = await this.ledger.append(l, {
+        const entry = this.ledger.append(l, {
           type: 'grant',
           credits: input.credits,
           lots: [{ lot_id: lot.id, credits: input.credits }],

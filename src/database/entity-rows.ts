@@ -1,6 +1,6 @@
 import { EntityManager, type EntityProperty, JsonType } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { dateFromDriver, isSqlite, type SqlSession, type SqlValue } from './sql-session';
+import { dateFromDriver, isSqlite, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
 
 type Kind = 'date' | 'json' | 'number' | 'plain';
 
@@ -59,13 +59,19 @@ export class EntityRows {
 
   private async write<T extends object>(session: SqlSession, entity: EntityClass<T>, values: readonly T[], verb: string): Promise<number> {
     if (values.length === 0) return 0;
+    const { sql, params } = this.insertStatement(entity, values, verb);
+    return session.run(sql, params ?? []);
+  }
+
+  /** The INSERT of `values` as a statement, for SqlSession.batch or a held write (write-behind.ts). */
+  insertStatement<T extends object>(entity: EntityClass<T>, values: readonly T[], verb = 'insert into'): SqlStatement {
     const shape = this.shape(entity);
     const params: SqlValue[] = [];
     for (const value of values) {
       const record = value as Record<string, unknown>;
       for (const c of shape.columns) params.push(record[c.property] === undefined ? c.fallback : toSql(record[c.property], c.kind));
     }
-    return session.run(`${verb} ${shape.insertTail}${values.map(() => shape.rowPlaceholders).join(', ')}`, params);
+    return { sql: `${verb} ${shape.insertTail}${values.map(() => shape.rowPlaceholders).join(', ')}`, params };
   }
 
   /**
@@ -85,7 +91,16 @@ export class EntityRows {
 
   /** `select * from <table> where <column> = ? and …` as entities. */
   async select<T extends object>(session: SqlSession, entity: EntityClass<T>, where: string, params: readonly SqlValue[]): Promise<T[]> {
-    const rows = await session.all(`select * from ${this.shape(entity).table} where ${where}`, params);
+    const { sql } = this.selectStatement(entity, where, params);
+    return this.mapAll(entity, await session.all(sql, params));
+  }
+
+  /** `select` as a statement, for SqlSession.batch; map its rows with `mapAll`. */
+  selectStatement<T extends object>(entity: EntityClass<T>, where: string, params: readonly SqlValue[]): SqlStatement {
+    return { sql: `select * from ${this.shape(entity).table} where ${where}`, params, reads: true };
+  }
+
+  mapAll<T extends object>(entity: EntityClass<T>, rows: readonly Record<string, unknown>[]): T[] {
     return rows.map((row) => this.map(entity, row));
   }
 

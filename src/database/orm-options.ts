@@ -61,9 +61,12 @@ export function ormOptions(db: DatabaseConfig, overrides: Partial<Options> = {})
     charset: 'utf8mb4',
     collate: 'utf8mb4_bin',
     pool: { min: 0, max: 10 },
+    // multipleStatements: SqlRunner sends a transaction's BEGIN with its first statement, and the hot paths
+    // send their independent statements together (SqlSession.batch): one round trip instead of several.
+    // Values always go through placeholders, so the option widens nothing an injection could use.
     driverOptions: mariadb
-      ? { connection: { timezone: 'Z', bigIntAsNumber: true, insertIdAsNumber: true, decimalAsNumber: false } }
-      : { connection: { timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false } },
+      ? { connection: { timezone: 'Z', bigIntAsNumber: true, insertIdAsNumber: true, decimalAsNumber: false, multipleStatements: true } }
+      : { connection: { timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false, multipleStatements: true } },
     // MySQL/MariaDB commit implicitly around DDL, so a migration transaction would only pretend.
     migrations: { migrationsList: MYSQL_MIGRATIONS, transactional: false, allOrNothing: false, snapshot: false, silent: true },
     ...overrides,

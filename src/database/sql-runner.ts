@@ -1,7 +1,7 @@
 import { EntityManager, type Platform } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { Injectable } from '@nestjs/common';
-import { driverValues, isSqlite, type SqlSession, type SqlValue } from './sql-session';
+import { batchInTurn, driverValues, isSqlite, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 
 /** The slice of knex's client the runner needs: MikroORM's own connection pool. */
@@ -74,18 +74,18 @@ export class SqlRunner implements SqlSession {
     if (this.group) return this.group.submit(work);
     const pool = this.pool();
     const connection = await pool.acquireConnection();
-    const session = this.sessionOn(connection);
+    // BEGIN (and the isolation level) are not sent on their own: they travel in front of the transaction's
+    // first statement, in the same round trip (MysqlSession). A transaction that ran nothing sends nothing.
+    const session = new MysqlSession(connection as MysqlConnection, this, options.readCommitted ? ['set transaction isolation level read committed', 'begin'] : ['begin']);
     try {
-      if (options.readCommitted) await this.raw(connection, 'set transaction isolation level read committed');
-      await this.raw(connection, 'begin');
       let result: T;
       try {
         result = await work(session);
       } catch (err) {
-        await this.raw(connection, 'rollback').catch(() => undefined);
+        if (session.started) await this.raw(connection, 'rollback').catch(() => undefined);
         throw err;
       }
-      await this.raw(connection, 'commit');
+      if (session.started) await this.raw(connection, 'commit');
       return result;
     } finally {
       await pool.releaseConnection(connection);
@@ -102,6 +102,12 @@ export class SqlRunner implements SqlSession {
     return this.withConnection((s) => s.all<T>(sql, params));
   }
 
+  /** Statements in one round trip outside a transaction (each commits on its own on MySQL/MariaDB). */
+  async batch(statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+    if (this.group) return this.group.submit((s) => s.batch(statements));
+    return this.withConnection((s) => s.batch(statements));
+  }
+
   private async withConnection<T>(work: (s: SqlSession) => Promise<T>): Promise<T> {
     const pool = this.pool();
     const connection = await pool.acquireConnection();
@@ -115,16 +121,14 @@ export class SqlRunner implements SqlSession {
   private sessionOn(connection: unknown): SqlSession {
     if (this.sqlite) {
       const db = connection as SqliteDatabase;
-      return {
+      const session: SqlSession = {
         run: (sql, params = []) => this.guard(() => this.prepared(db, sql).run(...driverValues(params, true)).changes),
         all: <T extends object>(sql: string, params: readonly SqlValue[] = []) => this.guard(() => this.prepared(db, sql).all(...driverValues(params, true)) as T[]),
+        batch: (statements) => batchInTurn(session, statements),
       };
+      return session;
     }
-    const conn = connection as MysqlConnection;
-    return {
-      run: async (sql, params = []) => ((await this.mysqlQuery(conn, sql, params)) as { affectedRows: number }).affectedRows,
-      all: async <T extends object>(sql: string, params: readonly SqlValue[] = []) => (await this.mysqlQuery(conn, sql, params)) as T[],
-    };
+    return new MysqlSession(connection as MysqlConnection, this);
   }
 
   private raw(connection: unknown, sql: string): Promise<unknown> {
@@ -140,7 +144,8 @@ export class SqlRunner implements SqlSession {
     return statement;
   }
 
-  private mysqlQuery(conn: MysqlConnection, sql: string, params: readonly SqlValue[]): Promise<unknown> {
+  /** @internal MysqlSession's way to the connection. */
+  mysqlQuery(conn: MysqlConnection, sql: string, params: readonly SqlValue[]): Promise<unknown> {
     // The connector inlines the values itself (both connectors escape like MikroORM's formatter, and MikroORM opens
     // the connections with `timezone: 'Z'`, so timestamps are written in UTC either way; sql-runner.test.ts reads
     // rows written both ways back identical). Its formatter costs a fraction of the ORM's per statement.
@@ -164,5 +169,54 @@ export class SqlRunner implements SqlSession {
 
   private pool(): PoolClient {
     return (this.em.getConnection() as AbstractSqlConnection).getKnex().client as PoolClient;
+  }
+}
+
+/**
+ * Statements on one MySQL/MariaDB connection. `batch` sends its statements as one multi-statement query
+ * (connections are opened with `multipleStatements`, orm-options.ts; every value still goes through the
+ * connector's placeholders, never into the text). `pending` holds statements that must precede the next
+ * one — a transaction's BEGIN — and are sent with it instead of costing a round trip of their own.
+ */
+class MysqlSession implements SqlSession {
+  private pending: string[];
+
+  constructor(
+    private readonly conn: MysqlConnection,
+    private readonly runner: SqlRunner,
+    pending: string[] = [],
+  ) {
+    this.pending = pending;
+  }
+
+  /** Whether the pending statements went out (the transaction began). */
+  get started(): boolean {
+    return this.pending.length === 0;
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    const [changes] = await this.batch([{ sql, params }]);
+    return changes as number;
+  }
+
+  async all<T extends object = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const [rows] = await this.batch([{ sql, params, reads: true }]);
+    return rows as T[];
+  }
+
+  async batch(statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+    if (statements.length === 0) return [];
+    const head = this.pending;
+    this.pending = [];
+    const texts = [...head, ...statements.map((s) => s.sql)];
+    const params = statements.flatMap((s) => s.params ?? []);
+    const raw = await this.runner.mysqlQuery(this.conn, texts.join(';\n'), params);
+    // One statement answers its own result; several answer one result per statement.
+    const results = texts.length === 1 ? [raw] : (raw as unknown[]);
+    if (results.length !== texts.length) throw new Error(`multi-statement query answered ${results.length} results for ${texts.length} statements`);
+    return statements.map((s, i) => {
+      const result = results[head.length + i];
+      return s.reads ? (result as Record<string, unknown>[]) : (result as { affectedRows: number }).affectedRows;
+    });
   }
 }

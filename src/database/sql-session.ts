@@ -15,6 +15,43 @@ export interface SqlSession {
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /** A read; rows come as the driver returns them (see entity-rows.ts to map them). */
   all<T extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * Several statements in order, as one round trip where the database allows it (a MySQL/MariaDB
+   * multi-statement query: one packet out, one stream of results back — a round trip is most of a
+   * simple statement's CPU there); one after the other on SQLite, where a statement is a function call.
+   * Each result is what `all` (`reads: true`) or `run` would give. The first statement that fails
+   * rejects the whole call and the ones after it do not run.
+   */
+  batch(statements: readonly SqlStatement[]): Promise<SqlResult[]>;
+}
+
+export interface SqlStatement {
+  sql: string;
+  params?: readonly SqlValue[];
+  /** A read: its rows are returned (else the number of rows it changed). */
+  reads?: boolean;
+}
+
+/** Rows for a read, the changed-row count for a write. */
+export type SqlResult = Record<string, unknown>[] | number;
+
+/** The rows of a batch result that was a read. */
+export function rowsOf<T extends object = Record<string, unknown>>(result: SqlResult | undefined): T[] {
+  if (!Array.isArray(result)) throw new Error('batch statement was not a read');
+  return result as T[];
+}
+
+/** The changed-row count of a batch result that was a write. */
+export function changesOf(result: SqlResult | undefined): number {
+  if (typeof result !== 'number') throw new Error('batch statement was not a write');
+  return result;
+}
+
+/** `batch` for sessions whose statements are cheap one by one (SQLite, an ORM transaction). */
+export async function batchInTurn(session: Pick<SqlSession, 'run' | 'all'>, statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+  const results: SqlResult[] = [];
+  for (const s of statements) results.push(s.reads ? await session.all(s.sql, s.params ?? []) : await session.run(s.sql, s.params ?? []));
+  return results;
 }
 
 /** Values as each database stores them: SQLite keeps timestamps as epoch milliseconds (as MikroORM writes them). */
@@ -41,7 +78,7 @@ export function dateFromDriver(value: unknown): Date {
 export function sessionOf(em: EntityManager): SqlSession {
   const sqlite = isSqlite(em.getPlatform());
   const connection = em.getConnection();
-  return {
+  const session: SqlSession = {
     async run(sql, params = []) {
       const res = (await connection.execute(sql, driverValues(params, sqlite), 'run', em.getTransactionContext())) as { affectedRows: number };
       return res.affectedRows;
@@ -49,7 +86,9 @@ export function sessionOf(em: EntityManager): SqlSession {
     async all<T extends object>(sql: string, params: readonly SqlValue[] = []) {
       return (await connection.execute(sql, driverValues(params, sqlite), 'all', em.getTransactionContext())) as T[];
     },
+    batch: (statements) => batchInTurn(session, statements),
   };
+  return session;
 }
 
 export function isSqlite(platform: Platform): boolean {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SqlSession } from '../../src/database/sql-session';
+import { batchInTurn, type SqlSession } from '../../src/database/sql-session';
 import { type GroupCommitConnection, SqliteGroupCommit } from '../../src/database/sqlite-group-commit';
 
 /** The part of better-sqlite3 used here (the package ships no types; SmartPay reaches it through MikroORM). */
@@ -35,6 +35,7 @@ describe('SQLite group commit', () => {
     const session: SqlSession = {
       run: (sql, params = []) => Promise.resolve(db.prepare(sql).run(...params).changes),
       all: <T extends object>(sql: string, params: readonly unknown[] = []) => Promise.resolve(db.prepare(sql).all(...params) as T[]),
+      batch: (statements) => batchInTurn(session, statements),
     };
     let busy = false;
     const connect = (): Promise<GroupCommitConnection> => {

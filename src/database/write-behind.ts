@@ -1,0 +1,58 @@
+import type { SqlResult, SqlSession, SqlStatement, SqlValue } from './sql-session';
+
+interface HeldWrite {
+  statement: SqlStatement;
+  /** The rows it must change (null: any number); anything else fails the transaction. */
+  expect: number | null;
+  what: string;
+}
+
+/**
+ * A transaction's session that holds writes back until the next statement needs the database anyway,
+ * then sends them in front of it in the same round trip (SqlSession.batch). For a run of writes whose
+ * outcome is known in advance — a consumption's lot updates, its ledger entry and its account row — that
+ * is one round trip instead of one each. A held write that changes another number of rows than it must
+ * throws, which rolls the transaction back like a failed `run` check would; the throw comes later, at the
+ * send, so only writes whose failure needs no handling but the rollback are held. `flush` sends what is
+ * left (before the transaction's work ends, so nothing held is ever dropped).
+ */
+export class WriteBehindSession implements SqlSession {
+  private held: HeldWrite[] = [];
+
+  constructor(private readonly inner: SqlSession) {}
+
+  /** Holds a write back; it goes out with the next statement or `flush`. */
+  hold(sql: string, params: readonly SqlValue[], expect: number | null, what: string): void {
+    this.held.push({ statement: { sql, params }, expect, what });
+  }
+
+  /** Holds an already built write (EntityRows.insertStatement). */
+  holdStatement(statement: SqlStatement, expect: number | null, what: string): void {
+    this.held.push({ statement, expect, what });
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    const [changes] = await this.batch([{ sql, params }]);
+    return changes as number;
+  }
+
+  async all<T extends object = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const [rows] = await this.batch([{ sql, params, reads: true }]);
+    return rows as T[];
+  }
+
+  async batch(statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+    const held = this.held;
+    if (held.length === 0) return this.inner.batch(statements);
+    this.held = [];
+    const results = await this.inner.batch([...held.map((h) => h.statement), ...statements]);
+    held.forEach((h, i) => {
+      if (h.expect !== null && results[i] !== h.expect) throw new Error(`${h.what}: changed ${JSON.stringify(results[i])} rows, not ${h.expect}`);
+    });
+    return results.slice(held.length);
+  }
+
+  async flush(): Promise<void> {
+    if (this.held.length > 0) await this.batch([]);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * SqlSession.batch and the write-behind session: several statements in one round trip (a multi-statement
+ * query on MySQL/MariaDB, one after the other on SQLite), BEGIN sent with a transaction's first statement,
+ * and held writes that still fail their transaction when they change the wrong rows. On the suite's database.
+ */
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EntityRows } from '../../src/database/entity-rows';
+import { SqlRunner } from '../../src/database/sql-runner';
+import { WriteBehindSession } from '../../src/database/write-behind';
+import { Order } from '../../src/orders/order.entity';
+import { createOrder, type Client } from '../support/charge-fixtures';
+import { consume, createCustomer, getBalance, grant } from '../support/credits';
+import { startSandboxApp } from '../support/sandbox-app';
+import type { TestApp } from '../support/test-app';
+import { TEST_DB } from '../support/test-env';
+
+describe('statements in one round trip', () => {
+  let t: TestApp;
+  let c: Client;
+  let sql: SqlRunner;
+  let rows: EntityRows;
+  beforeAll(async () => {
+    ({ t, c } = await startSandboxApp());
+    sql = t.app.get(SqlRunner);
+    rows = t.app.get(EntityRows);
+  });
+  afterEach(() => vi.restoreAllMocks());
+  afterAll(async () => t.close());
+
+  const description = async (id: string) => (await rows.select(sql, Order, 'id = ?', [id]))[0]!.description;
+
+  it('a batch runs in order and answers rows for reads and changed-row counts for writes', async () => {
+    const id = await createOrder(c, { amount: 801 });
+    const results = await sql.transaction((tx) =>
+      tx.batch([
+        { sql: 'update orders set description = ? where id = ?', params: ['first; not a statement', id] },
+        { sql: 'select description from orders where id = ?', params: [id], reads: true },
+        { sql: 'update orders set description = ? where id = ?', params: ['never', 'ord_missing'] },
+        { sql: 'update orders set description = ? where id = ?', params: ['second', id] },
+        { sql: 'select description, amount from orders where id = ?', params: [id], reads: true },
+      ]),
+    );
+    expect(results).toEqual([1, [{ description: 'first; not a statement' }], 0, 1, [{ description: 'second', amount: 801 }]]);
+    // Outside a transaction too (each statement commits on its own there).
+    expect(await sql.batch([{ sql: 'select amount from orders where id = ?', params: [id], reads: true }])).toEqual([[{ amount: 801 }]]);
+    expect(await sql.batch([])).toEqual([]);
+  });
+
+  it('a failing statement rejects the batch, stops the ones after it, and its transaction rolls back', async () => {
+    const id = await createOrder(c, { amount: 802 });
+    const copy = { ...(await rows.select(sql, Order, 'id = ?', [id]))[0]!, reference: null };
+    const insert = rows.insertStatement(Order, [copy]);
+    await expect(
+      sql.transaction((tx) =>
+        tx.batch([
+          { sql: 'update orders set description = ? where id = ?', params: ['rolled back', id] },
+          insert, // duplicate primary key
+          { sql: 'update orders set amount_refunded = 1 where id = ?', params: [id] },
+        ]),
+      ),
+    ).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+    const [after] = await rows.select(sql, Order, 'id = ?', [id]);
+    expect(after!.description).toBe('Plan Professional');
+    expect(after!.amountRefunded).toBe(0);
+  });
+
+  it('held writes go out with the next statement, in order, and a held write that misses its row fails the transaction', async () => {
+    const id = await createOrder(c, { amount: 803 });
+    const seen = await sql.transaction(async (tx) => {
+      const w = new WriteBehindSession(tx);
+      w.hold('update orders set description = ? where id = ?', ['held', id], 1, 'first');
+      w.hold('update orders set amount_refunded = amount_refunded + 3 where id = ?', [id], 1, 'second');
+      const [row] = await w.all<{ description: string; amount_refunded: number }>('select description, amount_refunded from orders where id = ?', [id]);
+      await w.flush(); // nothing left: no statement
+      return row;
+    });
+    expect(seen).toEqual({ description: 'held', amount_refunded: 3 });
+
+    await expect(
+      sql.transaction(async (tx) => {
+        const w = new WriteBehindSession(tx);
+        w.hold('update orders set description = ? where id = ?', ['lost', id], 1, 'kept');
+        w.hold('update orders set description = ? where id = ?', ['x', 'ord_missing'], 1, 'the missing order');
+        await w.flush();
+      }),
+    ).rejects.toThrow('the missing order: changed 0 rows, not 1');
+    expect(await description(id)).toBe('held');
+  });
+
+  it.runIf(TEST_DB === 'mysql')('MariaDB/MySQL: BEGIN travels with the first statement, and a transaction that ran nothing sends nothing', async () => {
+    const id = await createOrder(c, { amount: 804 });
+    const sent: string[] = [];
+    const original = sql.mysqlQuery.bind(sql);
+    vi.spyOn(sql, 'mysqlQuery').mockImplementation((conn, text, params) => {
+      sent.push(text);
+      return original(conn, text, params);
+    });
+    await sql.transaction(async (tx) => {
+      await tx.run('update orders set description = ? where id = ?', ['one trip', id]);
+      await tx.all('select id from orders where id = ?', [id]);
+    });
+    await sql.transaction(() => Promise.resolve(undefined));
+    await sql.transaction(async (tx) => tx.all('select id from orders where id = ?', [id]), { readCommitted: true });
+    const mine = sent.filter((s) => s.includes('orders') || s === 'commit');
+    expect(mine).toEqual([
+      'begin;\nupdate orders set description = ? where id = ?',
+      'select id from orders where id = ?',
+      'commit',
+      'set transaction isolation level read committed;\nbegin;\nselect id from orders where id = ?',
+      'commit',
+    ]);
+    expect(await description(id)).toBe('one trip');
+  });
+
+  it.runIf(TEST_DB === 'mysql')('MariaDB/MySQL: a consumption is two round trips on the credit tables (lock + reads, then writes) and a COMMIT', async () => {
+    const customer = await createCustomer(c);
+    await grant(c, customer, 1000); // far above the low-balance threshold: no notice to read lots for
+    const sent: string[] = [];
+    const original = sql.mysqlQuery.bind(sql);
+    vi.spyOn(sql, 'mysqlQuery').mockImplementation((conn, text, params) => {
+      sent.push(text);
+      return original(conn, text, params);
+    });
+    const res = await consume(c, customer, 3, 'batch-ref-1');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const credit = sent.filter((s) => s.includes('credit_'));
+    expect(credit).toHaveLength(2);
+    expect(credit[0]).toMatch(/^begin;\nselect \* from credit_accounts where customer_id = \? for update;\nselect \* from credit_transactions .*;\nselect \* from credit_lots /);
+    expect(credit[1]).toMatch(/^update credit_lots .*;\ninsert into credit_transactions .*;\nupdate credit_accounts /s);
+    expect((await getBalance(c, customer)).balance).toBe(997);
+    // A replay answers the first transaction from the lock's round trip and writes nothing.
+    const again = await consume(c, customer, 3, 'batch-ref-1');
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(res.body.id);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await getBalance(c, customer)).balance).toBe(997);
+  });
+});
