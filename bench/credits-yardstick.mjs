@@ -17,7 +17,10 @@
 // without its per-transaction savepoints: a debit writes nothing until its checks passed) — the floor of
 // the debit on SQLite once fsyncs are shared.
 // MariaDB through the `mariadb` connector (SmartPay's driver) with a pool of 10 connections (SmartPay's pool
-// size), text protocol with client-side placeholders as SmartPay sends its statements.
+// size), text protocol with client-side placeholders as SmartPay sends its statements: one round trip per
+// statement; with YARDSTICK_BATCH=1 the debit's statements travel as SmartPay sends them (src/database/
+// sql-runner.ts, write-behind.ts): `begin; lock; reference; lots` in one multi-statement query, then `lot
+// updates; entry; balance`, then `commit` — three round trips, the floor of the debit once round trips are shared.
 //
 // Routes (Bearer YARDSTICK_API_KEY): POST /v1/customers {email} → 201 {id} (creates the account row);
 // POST /v1/customers/{id}/credits/grants {credits, reason} → 201; POST /v1/customers/{id}/credits/consume
@@ -26,7 +29,8 @@
 // GET /_stats → statement and transaction counters.
 //
 // Env: YARDSTICK_DB (sqlite:<path> | mysql://user@127.0.0.1:3306/<db>), YARDSTICK_API_KEY, YARDSTICK_PORT
-// (0 = any), YARDSTICK_GROUP_COMMIT (1 = SQLite group commit). Prints {"port":N} once listening.
+// (0 = any), YARDSTICK_GROUP_COMMIT (1 = SQLite group commit), YARDSTICK_BATCH (1 = MariaDB multi-statement
+// round trips). Prints {"port":N} once listening.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
@@ -38,6 +42,7 @@ const apiKey = env.YARDSTICK_API_KEY ?? '';
 const dbUrl = env.YARDSTICK_DB ?? '';
 const APP_ID = 'app_yardstick';
 const groupCommit = env.YARDSTICK_GROUP_COMMIT === '1';
+const batched = env.YARDSTICK_BATCH === '1';
 const stats = { statements: 0, transactions: 0, consumed: 0, replayed: 0, insufficient: 0, batches: 0 };
 
 /** Soonest expiry first, never-expiring last, then oldest lot (SmartPay's consumptionOrder, without kinds). */
@@ -236,6 +241,7 @@ async function mariadbStore(url) {
     timezone: 'Z',
     charset: 'utf8mb4',
     collation: 'UTF8MB4_BIN',
+    multipleStatements: batched,
   });
   const table = 'default character set utf8mb4 collate utf8mb4_bin engine = InnoDB';
   const ddl = [
@@ -279,6 +285,53 @@ async function mariadbStore(url) {
   const date = (ms) => new Date(ms);
   const insertTx =
     'insert into transactions (id, app_id, customer_id, type, credits, balance_after, reference, entry_key, description, lots, order_id, refund_id, metadata, created_at) values (?, ?, ?, ?, ?, ?, ?, null, ?, ?, null, null, ?, ?)';
+
+  /** The same debit in three round trips (YARDSTICK_BATCH=1): the statements are the same eight. */
+  async function consumeBatched(customerId, credits, reference, now) {
+    const conn = await pool.getConnection();
+    try {
+      const [, [account], [prior], lotRows] = await conn.query(
+        'begin; select customer_id, app_id, balance from accounts where customer_id = ? for update; select * from transactions where customer_id = ? and reference = ?; select id, remaining, expires_at from lots where customer_id = ? and remaining > 0',
+        [customerId, customerId, reference, customerId],
+      );
+      count(4);
+      const finish = async (result) => {
+        await conn.query(result.rollback ? 'rollback' : 'commit');
+        count(1);
+        stats.transactions += 1;
+        return result;
+      };
+      if (!account || account.app_id !== APP_ID) return finish({ rollback: true, error: 404 });
+      if (prior) return finish({ rollback: true, replay: prior });
+      const moves = plan([...lotRows].sort(byExpiry), credits, now);
+      if (!moves) return finish({ rollback: true, error: 409 });
+      const balance = Number(account.balance) - credits;
+      const row = { id: `ctx_${randomUUID()}`, customer_id: customerId, type: 'consume', credits: -credits, balance_after: balance, reference, lots: moves, created_at: now };
+      const writes = [
+        ...moves.map(() => 'update lots set remaining = remaining - ? where id = ? and remaining >= ?'),
+        insertTx,
+        'update accounts set balance = ?, updated_at = ? where customer_id = ?',
+      ];
+      const params = [
+        ...moves.flatMap((m) => [-m.credits, m.lot_id, -m.credits]),
+        ...[row.id, APP_ID, customerId, 'consume', -credits, balance, reference, null, JSON.stringify(moves), '{}', date(now)],
+        ...[balance, date(now), customerId],
+      ];
+      const results = await conn.query(writes.join('; '), params);
+      count(writes.length);
+      const answered = writes.length === 1 ? [results] : results;
+      moves.forEach((m, i) => {
+        if (answered[i].affectedRows !== 1) throw new Error(`lot ${m.lot_id} changed under the account lock`);
+      });
+      return finish({ row });
+    } catch (err) {
+      await conn.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      conn.release();
+    }
+  }
+
   return {
     async createCustomer(id, now) {
       await pool.query('insert into accounts (customer_id, app_id, balance, created_at, updated_at) values (?, ?, 0, ?, ?)', [id, APP_ID, date(now), date(now)]);
@@ -301,6 +354,7 @@ async function mariadbStore(url) {
       });
     },
     async consume(customerId, credits, reference, now) {
+      if (batched) return consumeBatched(customerId, credits, reference, now);
       return transaction(async (conn) => {
         const [account] = await conn.query('select customer_id, app_id, balance from accounts where customer_id = ? for update', [customerId]);
         count(1);

@@ -136,7 +136,9 @@ function createContext(args) {
   const workDir = mkdtempSync(join(tmpdir(), 'smartpay-bench-'));
   // A private copy of the build: another `npm run build` (which empties dist/) cannot pull it from under
   // a running instance. node_modules is linked so the copy resolves the same packages.
-  cpSync(join(ROOT, 'dist'), join(workDir, 'dist'), { recursive: true });
+  // BENCH_DIST: another build of SmartPay (e.g. an older commit built in a git worktree) under the same harness,
+  // for before/after comparisons.
+  cpSync(process.env.BENCH_DIST ?? join(ROOT, 'dist'), join(workDir, 'dist'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(workDir, 'node_modules'), 'dir');
   const ctx = {
     args,

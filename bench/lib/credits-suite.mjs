@@ -280,7 +280,7 @@ async function checkLedger(target, instance) {
 async function startCreditsTarget(ctx, sandbox, target, freshDatabase) {
   const databaseUrl = await freshDatabase(ctx, target.db, `credits_${target.name}`);
   let instance;
-  if (target.kind === 'yardstick') instance = await startCreditsYardstick(ctx, { name: `credits-${target.name}`, databaseUrl, groupCommit: Boolean(target.groupCommit) });
+  if (target.kind === 'yardstick') instance = await startCreditsYardstick(ctx, { name: `credits-${target.name}`, databaseUrl, groupCommit: Boolean(target.groupCommit), batch: Boolean(target.batch) });
   else {
     await migrateSmartPay(ctx, sandbox, databaseUrl);
     instance = await startSmartPay(ctx, sandbox, { name: `credits-${target.name}`, databaseUrl });
@@ -299,6 +299,8 @@ export async function runCreditsSuite(ctx, sandbox, { dbs, plan, kinds = ['yards
     // SQLite's per-debit yardstick waits out one fsync per consumption; SmartPay shares them (group commit).
     // The batched yardstick shares them too: the floor once that design choice is taken out of the ratio.
     ...(plan.batchedYardstick && db === 'sqlite' && kinds.includes('yardstick') ? [{ name: 'yardstick-sqlite-batched', kind: 'yardstick', db, groupCommit: true }] : []),
+    // On MariaDB SmartPay sends a debit in three round trips (multi-statement queries); so does this one.
+    ...(plan.batchedYardstick && db === 'mariadb' && kinds.includes('yardstick') ? [{ name: 'yardstick-mariadb-batched', kind: 'yardstick', db, batch: true }] : []),
   ]);
   const phases = [];
   for (const target of targets) {

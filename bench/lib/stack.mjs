@@ -197,11 +197,11 @@ export async function startYardstick(ctx, sandbox, { name, databaseUrl }) {
 }
 
 /** bench/credits-yardstick.mjs: the plain-SQL reference for credit consumption (no gateway). */
-export async function startCreditsYardstick(ctx, { name, databaseUrl, groupCommit = false }) {
+export async function startCreditsYardstick(ctx, { name, databaseUrl, groupCommit = false, batch = false }) {
   const child = startNode(name, [join(BENCH_DIR, 'credits-yardstick.mjs')], {
     cwd: ctx.workDir,
     logDir: ctx.workDir,
-    env: { YARDSTICK_DB: databaseUrl, YARDSTICK_API_KEY: ctx.apiKey, YARDSTICK_PORT: '0', YARDSTICK_GROUP_COMMIT: groupCommit ? '1' : '0' },
+    env: { YARDSTICK_DB: databaseUrl, YARDSTICK_API_KEY: ctx.apiKey, YARDSTICK_PORT: '0', YARDSTICK_GROUP_COMMIT: groupCommit ? '1' : '0', YARDSTICK_BATCH: batch ? '1' : '0' },
   });
   const { port } = await waitFor(child, 'credits yardstick port', jsonFromStdout(child), 20_000);
   ctx.memory.watch(name, child.pid);
