@@ -12,6 +12,7 @@ import type { SqlSession } from '../database/sql-session';
 import { EventRecorder } from '../events/event-recorder';
 import { JobQueue } from '../jobs/job-queue';
 import { EmailOutbox } from '../notifications/email-outbox';
+import { InvoiceReplacementEmails } from '../notifications/invoice-replacement-emails';
 import { Order } from '../orders/order.entity';
 import { Refund } from '../refunds/refund.entity';
 import { type BuyerFacts, type PlannedDocument, planCreditNote, planSale } from './document-builder';
@@ -68,6 +69,7 @@ export class InvoiceIssuer {
     private readonly events: EventRecorder,
     private readonly jobs: JobQueue,
     private readonly outbox: EmailOutbox,
+    private readonly replacementEmails: InvoiceReplacementEmails,
     private readonly packages: CreditPackageCatalog,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -250,6 +252,11 @@ export class InvoiceIssuer {
           orderId: invoice.orderId,
           context: { event_id: links.receipt.eventId, invoice_id: invoice.id },
         });
+      }
+      if (invoice.replacesInvoiceId) {
+        // The customer may hold the rejected document: a waiting e-mail carries this one instead, or a notice says so.
+        const notice = await this.replacementEmails.documentReplaced(tx, { appId: invoice.appId, orderId: invoice.orderId, rejectedId: invoice.replacesInvoiceId, replacementId: invoice.id });
+        this.logger.info({ invoiceId: invoice.id, replaces: invoice.replacesInvoiceId, notice }, 'replacement document issued');
       }
       return true;
     });
