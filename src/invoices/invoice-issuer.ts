@@ -20,6 +20,7 @@ import { Invoice } from './invoice.entity';
 import { InvoiceNumbers } from './invoice-numbers';
 import { presentInvoice } from './invoice.presenter';
 import { IssuerRegistry, type ResolvedIssuer } from './issuer-registry';
+import { replacementAttempt } from './reissue-rules';
 import { buildUbl } from './ubl/ubl-builder';
 import { signUbl } from './ubl/ubl-signer';
 
@@ -42,6 +43,12 @@ interface IssueLinks {
   referenceInvoiceId: string | null;
   replaces: string | null;
   receipt: PendingReceipt | null;
+}
+
+/** A document and whether this call issued it (moved it `numbered` → `issued`), or found it issued by another run. */
+export interface IssueOutcome {
+  invoice: Invoice;
+  issuedNow: boolean;
 }
 
 /** The receipt the sale's invoice releases (receipt-policy.ts): the e-mail the `order.paid` event would have asked for. */
@@ -80,6 +87,26 @@ export class InvoiceIssuer {
 
   /** The sale document of a paid order; `attempt` > 1 replaces a rejected one. Null when nothing is to be issued. */
   async issueForOrder(orderId: string, options: { attempt?: number; replaces?: string | null; receipt?: PendingReceipt | null } = {}): Promise<Invoice | null> {
+    return (await this.issueSale(orderId, options))?.invoice ?? null;
+  }
+
+  /** The credit note of a succeeded refund, modifying the order's current sale document. */
+  async issueForRefund(refundId: string, options: { attempt?: number; replaces?: string | null } = {}): Promise<Invoice | null> {
+    return (await this.issueCreditNote(refundId, options))?.invoice ?? null;
+  }
+
+  /**
+   * The replacement of a rejected document, issued exactly as the automatic reissue issues it (same attempt, so the
+   * same `issue_key`: a person and the automatic job racing end in one document). Null when nothing can be issued
+   * (the order is no longer paid, invoicing is off for the app); throws NotYetIssuable for a credit note whose sale
+   * document is itself rejected and not replaced yet.
+   */
+  async reissue(rejected: Invoice): Promise<IssueOutcome | null> {
+    const options = { attempt: replacementAttempt(rejected), replaces: rejected.id };
+    return rejected.refundId ? this.issueCreditNote(rejected.refundId, options) : this.issueSale(rejected.orderId, options);
+  }
+
+  private async issueSale(orderId: string, options: { attempt?: number; replaces?: string | null; receipt?: PendingReceipt | null }): Promise<IssueOutcome | null> {
     const attempt = options.attempt ?? 1;
     const [order] = await this.rows.select(this.sql, Order, 'id = ?', [orderId]);
     if (!order || !PAID.has(order.status)) {
@@ -107,8 +134,7 @@ export class InvoiceIssuer {
     );
   }
 
-  /** The credit note of a succeeded refund, modifying the order's current sale document. */
-  async issueForRefund(refundId: string, options: { attempt?: number; replaces?: string | null } = {}): Promise<Invoice | null> {
+  private async issueCreditNote(refundId: string, options: { attempt?: number; replaces?: string | null }): Promise<IssueOutcome | null> {
     const attempt = options.attempt ?? 1;
     const [refund] = await this.rows.select(this.sql, Refund, 'id = ?', [refundId]);
     if (!refund || refund.status !== 'succeeded') return null;
@@ -138,11 +164,11 @@ export class InvoiceIssuer {
     issueKey: string,
     plan: (now: Date) => PlannedDocument,
     links: IssueLinks,
-  ): Promise<Invoice> {
+  ): Promise<IssueOutcome> {
     const [existing] = await this.rows.select(this.sql, Invoice, 'issue_key = ?', [issueKey]);
     const row = existing ?? (await this.numberOnce(issuer, appId, issueKey, plan, links));
     // Still `numbered`: just taken here, or left by a run that died before signing.
-    return row.status === 'numbered' ? this.finish(issuer, row, links) : row;
+    return row.status === 'numbered' ? this.finish(issuer, row, links) : { invoice: row, issuedNow: false };
   }
 
   /** Step 1 for an issue_key not seen yet, or the row a twin run committed under it meanwhile. */
@@ -228,7 +254,7 @@ export class InvoiceIssuer {
    * `numbered` row the retried job finishes (its number is taken, so the series has no gap); the document, number
    * and dates were fixed in step 1 and RSA PKCS#1 v1.5 signatures are deterministic, so any run signs the same bytes.
    */
-  private async finish(issuer: ResolvedIssuer, numbered: Invoice, links: IssueLinks): Promise<Invoice> {
+  private async finish(issuer: ResolvedIssuer, numbered: Invoice, links: IssueLinks): Promise<IssueOutcome> {
     const signed = signUbl(buildUbl(numbered.document), issuer.credentials, { algorithm: this.config.invoices.signatureAlgorithm });
     const now = this.clock.now();
     const invoice: Invoice = { ...numbered, xml: signed.xml, hash: signed.digestValue, status: 'issued', updatedAt: now };
@@ -260,9 +286,9 @@ export class InvoiceIssuer {
       }
       return true;
     });
-    if (finished) return invoice;
+    if (finished) return { invoice, issuedNow: true };
     const [twin] = await this.rows.select(this.sql, Invoice, 'id = ?', [invoice.id]);
-    return twin!;
+    return { invoice: twin!, issuedNow: false };
   }
 
   async enqueueSubmission(tx: SqlSession, invoice: Invoice): Promise<void> {

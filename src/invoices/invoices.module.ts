@@ -7,6 +7,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ReceiptPolicy } from '../notifications/receipt-policy';
 import { InvoiceIssuer, ISSUE_CREDIT_NOTE_JOB, ISSUE_INVOICE_JOB, SUBMIT_INVOICE_JOB } from './invoice-issuer';
 import { InvoiceNumbers } from './invoice-numbers';
+import { InvoiceReissues } from './invoice-reissues';
 import { InvoiceSubmission } from './invoice-submission';
 import { InvoicesConsumer } from './invoices.consumer';
 import { InvoicesController } from './invoices.controller';
@@ -22,12 +23,13 @@ const attemptOf = (v: unknown): number => (typeof v === 'number' && Number.isInt
  * SUNAT electronic invoices: issuers from configuration (IssuerRegistry), documents issued from `order.paid` and
  * `refund.succeeded` (InvoicesConsumer → InvoiceIssuer), submitted to SUNAT/OSE (InvoiceSubmission), and read
  * through the API (InvoicesService); boletas of issuers that report them daily go in the daily summary (DailySummaries →
- * SummarySubmission). The receipt e-mail of an invoicing app waits for its invoice (ReceiptPolicy).
+ * SummarySubmission). The receipt e-mail of an invoicing app waits for its invoice (ReceiptPolicy). A rejected document
+ * is issued again automatically (InvoiceSubmission) or by hand (InvoiceReissues: the API).
  */
 @Module({
   imports: [NotificationsModule, AlertsModule, CreditsModule],
   controllers: [InvoicesController],
-  providers: [IssuerRegistry, InvoiceNumbers, InvoiceIssuer, InvoiceSubmission, InvoicesConsumer, InvoicesService, SummarySubmission, DailySummaries],
+  providers: [IssuerRegistry, InvoiceNumbers, InvoiceIssuer, InvoiceReissues, InvoiceSubmission, InvoicesConsumer, InvoicesService, SummarySubmission, DailySummaries],
   exports: [IssuerRegistry],
 })
 export class InvoicesModule implements OnModuleInit {
