@@ -3,10 +3,11 @@
  * `POST /v1/invoices/{id}/reissue` issues the corrected document under the next number exactly as the automatic
  * reissue does (accepted by the SUNAT simulator, `invoice.issued`, the customer e-mailed with the new PDF and XML,
  * the critical alert resolved); 409 `invoice_not_reissuable` for an accepted or already replaced document, 404 for
- * an unknown or foreign one; concurrent calls issue one document; Idempotency-Key replays. Real HTTP, real SOAP, the
- * Postmark sandbox's messages.
+ * an unknown or foreign one; concurrent calls issue one document; Idempotency-Key replays; the dashboard's bridge
+ * (audited). Real HTTP, real SOAP, the Postmark sandbox's messages.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signedInAdmin } from '../support/admin-client';
 import { type Client, createOrder, expectProblem, getOrder, payWithCulqi } from '../support/charge-fixtures';
 import { clearSunatOutcomes, documentFiles, forceSunatOutcome, type InvoiceView, listInvoices, waitForAnsweredSale, waitForInvoices } from '../support/invoices';
 import { postmarkMessages, type SandboxInfo } from '../support/sandbox-client';
@@ -161,5 +162,26 @@ describe('issuing a rejected document again by hand', () => {
     expect(res.body).toMatchObject({ type: 'credit_note', series: 'BC01', total: 5000, reference_invoice_id: boleta.id, replaces_invoice_id: note!.id });
     const docs = await waitForInvoices(c, orderId, (l) => l.some((i) => i.id === res.body.id && i.status === 'accepted'), 'the new note accepted');
     expect(docs.filter((i) => i.type === 'credit_note').map((i) => i.status)).toEqual(['rejected', 'accepted']);
+  });
+
+  it('the dashboard: an admin reissues through the /v1 bridge and the audit log records it; a viewer may not', async () => {
+    const { rejected } = await rejectedSale();
+    const path = `/admin/api/apps/${t.appId}/v1/invoices/${rejected.id}/reissue`;
+    const viewer = await signedInAdmin(t, 'viewer');
+    const forbidden = await viewer.post(path, {});
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.code).toBe('forbidden');
+
+    const admin = await signedInAdmin(t, 'admin');
+    const res = await admin.post(path, {});
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ replaces_invoice_id: rejected.id, status: 'issued' });
+    const log = await until(
+      () => admin.get('/admin/api/audit-log?limit=20'),
+      (r) => r.body.data.some((e: { action: string; status: number | null }) => e.action === 'invoice.reissue' && e.status === 201),
+      5_000,
+      'the audit entry completed',
+    );
+    expect(log.body.data.find((e: { action: string }) => e.action === 'invoice.reissue')).toMatchObject({ admin_email: admin.email, method: 'POST', app_id: t.appId, target_id: rejected.id, status: 201, path });
   });
 });
