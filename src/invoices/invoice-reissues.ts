@@ -15,7 +15,7 @@ type Reissued = { invoice: Invoice } | { refused: string };
 
 /**
  * Issuing again by hand, once a person fixed what made SUNAT reject a document (after INVOICE_MAX_REISSUES ran out,
- * or sooner): `POST /v1/invoices/{id}/reissue`. The corrected document is
+ * or sooner): `POST /v1/invoices/{id}/reissue` and the `invoices:reissue` command's job. The corrected document is
  * issued by InvoiceIssuer.reissue exactly as the automatic reissue issues it — new number in the numbering
  * transaction, `invoice.issued`, submission, the customer's replacement e-mail — under the same `issue_key`, so of
  * any number of concurrent requests (and a racing automatic job) one issues it; the others are told it was replaced.
@@ -38,6 +38,14 @@ export class InvoiceReissues {
     const result = await this.reissueDocument(invoice);
     if ('refused' in result) throw new ApiError('invoice_not_reissuable', result.refused);
     return presentInvoice(result.invoice);
+  }
+
+  /** The `invoices.reissue` job: the same rules; a refusal is final (logged, not retried). */
+  async reissueQueued(invoiceId: string): Promise<void> {
+    const [invoice] = await this.rows.select(this.sql, Invoice, "id = ? and status <> 'numbered'", [invoiceId]);
+    if (!invoice) return;
+    const result = await this.reissueDocument(invoice);
+    if ('refused' in result) this.logger.warn({ invoiceId, reason: result.refused }, 'invoice not issued again');
   }
 
   private async reissueDocument(rejected: Invoice): Promise<Reissued> {

@@ -7,6 +7,9 @@ import { fullDocumentNumber } from './invoice-document';
  * `issue_key` and can never issue two replacements of one document.
  */
 
+/** The job `invoices:reissue` queues for the running instances' workers (the CLI holds no signing credentials). */
+export const REISSUE_INVOICE_JOB = 'invoices.reissue';
+
 /** `sale:<order>:<n>` / `refund:<refund>:<n>`: n is 1 for the first document, 1 + the rejected ones before it after that. */
 export function issueAttempt(invoice: Pick<Invoice, 'issueKey'>): number {
   return Number(/:(\d+)$/.exec(invoice.issueKey)?.[1] ?? 1);

@@ -4,15 +4,18 @@
  * reissue does (accepted by the SUNAT simulator, `invoice.issued`, the customer e-mailed with the new PDF and XML,
  * the critical alert resolved); 409 `invoice_not_reissuable` for an accepted or already replaced document, 404 for
  * an unknown or foreign one; concurrent calls issue one document; Idempotency-Key replays; the dashboard's bridge
- * (audited). Real HTTP, real SOAP, the Postmark sandbox's messages.
+ * (audited) and `invoices:reissue` from the command line. Real HTTP, real SOAP, the Postmark sandbox's messages.
  */
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signedInAdmin } from '../support/admin-client';
 import { type Client, createOrder, expectProblem, getOrder, payWithCulqi } from '../support/charge-fixtures';
+import { run, shellEnv } from '../support/child-process';
 import { clearSunatOutcomes, documentFiles, forceSunatOutcome, type InvoiceView, listInvoices, waitForAnsweredSale, waitForInvoices } from '../support/invoices';
 import { postmarkMessages, type SandboxInfo } from '../support/sandbox-client';
 import { startSandboxApp } from '../support/sandbox-app';
 import { bearer, type TestApp } from '../support/test-app';
+import { LOG_DIR, TEST_DB } from '../support/test-env';
 import { until } from '../support/wait';
 
 const ENV = {
@@ -23,6 +26,10 @@ const ENV = {
   INVOICE_MAX_REISSUES: '0',
   CIRCUIT_BREAKER_THRESHOLD: '1000',
 };
+
+/** The built CLI, as `npm run smartpay --` runs it (build dist/ first: `node scripts/build.mjs`). */
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uniqueEmail = (who: string) => `${who}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
@@ -183,5 +190,25 @@ describe('issuing a rejected document again by hand', () => {
       'the audit entry completed',
     );
     expect(log.body.data.find((e: { action: string }) => e.action === 'invoice.reissue')).toMatchObject({ admin_email: admin.email, method: 'POST', app_id: t.appId, target_id: rejected.id, status: 201, path });
+  });
+
+  it('invoices:reissue <id> on the command line issues it through the running workers and prints the new document; it refuses one already replaced', async () => {
+    const { orderId, rejected } = await rejectedSale();
+    const cli = (args: string[]) =>
+      run(process.execPath, [CLI, ...args], { cwd: ROOT, env: shellEnv({ DATABASE_URL: t.database.url, LOG_LEVEL: 'info', LOG_FILE: join(LOG_DIR, `${TEST_DB}-cli-${process.pid}.log`) }), timeoutMs: 60_000 });
+    const out = await cli(['invoices:reissue', rejected.id]);
+    expect(out.code, out.stderr).toBe(0);
+    const printed = JSON.parse(out.stdout) as InvoiceView & { object: string };
+    expect(printed).toMatchObject({ object: 'invoice', type: 'boleta', series: 'B001', order_id: orderId, replaces_invoice_id: rejected.id });
+    expect(printed.number).toBeGreaterThan(rejected.number);
+    const accepted = await waitForAnsweredSale(c, orderId);
+    expect(accepted.id).toBe(printed.id);
+
+    const again = await cli(['invoices:reissue', rejected.id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${rejected.full_number} was already replaced by ${printed.full_number}`);
+    const unknown = await cli(['invoices:reissue', 'inv_01M00000000000000000000000']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no invoice with id inv_01M00000000000000000000000');
   });
 });
