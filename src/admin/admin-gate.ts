@@ -17,6 +17,7 @@ const BRIDGE_WRITES: { method: string; path: RegExp; action: string; target: (m:
   { method: 'POST', path: /^\/alerts\/push-subscriptions$/i, action: 'push.subscribe', target: () => null },
   { method: 'DELETE', path: /^\/alerts\/push-subscriptions\/([^/]+)$/i, action: 'push.unsubscribe', target: (m) => m[1]! },
   { method: 'POST', path: /^\/reconciliation\/runs$/i, action: 'reconciliation.run', target: () => null },
+  { method: 'POST', path: /^\/invoices\/([^/]+)\/reissue$/i, action: 'invoice.reissue', target: (m) => m[1]! },
 ];
 
 /** Writes of the dashboard's own endpoints, for the audit log's action names. */

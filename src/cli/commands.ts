@@ -19,6 +19,7 @@ import { cliGatewayRegistry } from './cli-gateways';
 import { expectArgs, type ParsedArgs } from './cli-args';
 import type { CliDatabase } from './cli-database';
 import { CliError } from './cli-error';
+import { invoicesReissue } from './invoice-commands';
 import { canPrompt, promptNewPassword } from './password-prompt';
 
 export interface CommandEnv {
@@ -219,6 +220,7 @@ export const COMMANDS: Record<string, Command> = {
   'alerts:list': alertsList,
   'alerts:ack': alertTransition('acknowledged'),
   'alerts:resolve': alertTransition('resolved'),
+  'invoices:reissue': invoicesReissue,
 };
 
 /** Part of the contract, delivered by a later capability. */

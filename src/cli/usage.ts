@@ -25,6 +25,8 @@ Commands:
                                            newest first; prints a JSON array
   alerts:ack <id>                          acknowledge an alert (it stays open; its condition alerts no one again)
   alerts:resolve <id>                      resolve an alert (a condition that still holds opens a new one)
+  invoices:reissue <id>                    issue a rejected SUNAT document again under a new number (the running
+                                           servers' workers issue it); prints the new invoice, or the queued job
   help                                     show this text
 
 Results are printed as JSON on stdout; errors go to stderr with exit status 1.

@@ -12,6 +12,7 @@ import type { SqlSession } from '../database/sql-session';
 import { EventRecorder } from '../events/event-recorder';
 import { JobQueue } from '../jobs/job-queue';
 import { EmailOutbox } from '../notifications/email-outbox';
+import { InvoiceReplacementEmails } from '../notifications/invoice-replacement-emails';
 import { Order } from '../orders/order.entity';
 import { Refund } from '../refunds/refund.entity';
 import { type BuyerFacts, type PlannedDocument, planCreditNote, planSale } from './document-builder';
@@ -19,6 +20,7 @@ import { Invoice } from './invoice.entity';
 import { InvoiceNumbers } from './invoice-numbers';
 import { presentInvoice } from './invoice.presenter';
 import { IssuerRegistry, type ResolvedIssuer } from './issuer-registry';
+import { replacementAttempt } from './reissue-rules';
 import { buildUbl } from './ubl/ubl-builder';
 import { signUbl } from './ubl/ubl-signer';
 
@@ -41,6 +43,12 @@ interface IssueLinks {
   referenceInvoiceId: string | null;
   replaces: string | null;
   receipt: PendingReceipt | null;
+}
+
+/** A document and whether this call issued it (moved it `numbered` → `issued`), or found it issued by another run. */
+export interface IssueOutcome {
+  invoice: Invoice;
+  issuedNow: boolean;
 }
 
 /** The receipt the sale's invoice releases (receipt-policy.ts): the e-mail the `order.paid` event would have asked for. */
@@ -68,6 +76,7 @@ export class InvoiceIssuer {
     private readonly events: EventRecorder,
     private readonly jobs: JobQueue,
     private readonly outbox: EmailOutbox,
+    private readonly replacementEmails: InvoiceReplacementEmails,
     private readonly packages: CreditPackageCatalog,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -78,6 +87,26 @@ export class InvoiceIssuer {
 
   /** The sale document of a paid order; `attempt` > 1 replaces a rejected one. Null when nothing is to be issued. */
   async issueForOrder(orderId: string, options: { attempt?: number; replaces?: string | null; receipt?: PendingReceipt | null } = {}): Promise<Invoice | null> {
+    return (await this.issueSale(orderId, options))?.invoice ?? null;
+  }
+
+  /** The credit note of a succeeded refund, modifying the order's current sale document. */
+  async issueForRefund(refundId: string, options: { attempt?: number; replaces?: string | null } = {}): Promise<Invoice | null> {
+    return (await this.issueCreditNote(refundId, options))?.invoice ?? null;
+  }
+
+  /**
+   * The replacement of a rejected document, issued exactly as the automatic reissue issues it (same attempt, so the
+   * same `issue_key`: a person and the automatic job racing end in one document). Null when nothing can be issued
+   * (the order is no longer paid, invoicing is off for the app); throws NotYetIssuable for a credit note whose sale
+   * document is itself rejected and not replaced yet.
+   */
+  async reissue(rejected: Invoice): Promise<IssueOutcome | null> {
+    const options = { attempt: replacementAttempt(rejected), replaces: rejected.id };
+    return rejected.refundId ? this.issueCreditNote(rejected.refundId, options) : this.issueSale(rejected.orderId, options);
+  }
+
+  private async issueSale(orderId: string, options: { attempt?: number; replaces?: string | null; receipt?: PendingReceipt | null }): Promise<IssueOutcome | null> {
     const attempt = options.attempt ?? 1;
     const [order] = await this.rows.select(this.sql, Order, 'id = ?', [orderId]);
     if (!order || !PAID.has(order.status)) {
@@ -105,8 +134,7 @@ export class InvoiceIssuer {
     );
   }
 
-  /** The credit note of a succeeded refund, modifying the order's current sale document. */
-  async issueForRefund(refundId: string, options: { attempt?: number; replaces?: string | null } = {}): Promise<Invoice | null> {
+  private async issueCreditNote(refundId: string, options: { attempt?: number; replaces?: string | null }): Promise<IssueOutcome | null> {
     const attempt = options.attempt ?? 1;
     const [refund] = await this.rows.select(this.sql, Refund, 'id = ?', [refundId]);
     if (!refund || refund.status !== 'succeeded') return null;
@@ -136,11 +164,11 @@ export class InvoiceIssuer {
     issueKey: string,
     plan: (now: Date) => PlannedDocument,
     links: IssueLinks,
-  ): Promise<Invoice> {
+  ): Promise<IssueOutcome> {
     const [existing] = await this.rows.select(this.sql, Invoice, 'issue_key = ?', [issueKey]);
     const row = existing ?? (await this.numberOnce(issuer, appId, issueKey, plan, links));
     // Still `numbered`: just taken here, or left by a run that died before signing.
-    return row.status === 'numbered' ? this.finish(issuer, row, links) : row;
+    return row.status === 'numbered' ? this.finish(issuer, row, links) : { invoice: row, issuedNow: false };
   }
 
   /** Step 1 for an issue_key not seen yet, or the row a twin run committed under it meanwhile. */
@@ -226,7 +254,7 @@ export class InvoiceIssuer {
    * `numbered` row the retried job finishes (its number is taken, so the series has no gap); the document, number
    * and dates were fixed in step 1 and RSA PKCS#1 v1.5 signatures are deterministic, so any run signs the same bytes.
    */
-  private async finish(issuer: ResolvedIssuer, numbered: Invoice, links: IssueLinks): Promise<Invoice> {
+  private async finish(issuer: ResolvedIssuer, numbered: Invoice, links: IssueLinks): Promise<IssueOutcome> {
     const signed = signUbl(buildUbl(numbered.document), issuer.credentials, { algorithm: this.config.invoices.signatureAlgorithm });
     const now = this.clock.now();
     const invoice: Invoice = { ...numbered, xml: signed.xml, hash: signed.digestValue, status: 'issued', updatedAt: now };
@@ -251,11 +279,16 @@ export class InvoiceIssuer {
           context: { event_id: links.receipt.eventId, invoice_id: invoice.id },
         });
       }
+      if (invoice.replacesInvoiceId) {
+        // The customer may hold the rejected document: a waiting e-mail carries this one instead, or a notice says so.
+        const notice = await this.replacementEmails.documentReplaced(tx, { appId: invoice.appId, orderId: invoice.orderId, rejectedId: invoice.replacesInvoiceId, replacementId: invoice.id });
+        this.logger.info({ invoiceId: invoice.id, replaces: invoice.replacesInvoiceId, notice }, 'replacement document issued');
+      }
       return true;
     });
-    if (finished) return invoice;
+    if (finished) return { invoice, issuedNow: true };
     const [twin] = await this.rows.select(this.sql, Invoice, 'id = ?', [invoice.id]);
-    return twin!;
+    return { invoice: twin!, issuedNow: false };
   }
 
   async enqueueSubmission(tx: SqlSession, invoice: Invoice): Promise<void> {

@@ -13,6 +13,7 @@ import { documentFileName } from './invoice-document';
 import { ISSUE_CREDIT_NOTE_JOB, ISSUE_INVOICE_JOB } from './invoice-issuer';
 import { presentInvoice } from './invoice.presenter';
 import { IssuerRegistry } from './issuer-registry';
+import { issueAttempt, replacementAttempt, replacementIssueKey } from './reissue-rules';
 import type { SqlSession } from '../database/sql-session';
 import type { SubmissionAnswer, SubmissionResult } from './submission/submission-port';
 import { zipDocument } from './ubl/document-zip';
@@ -114,7 +115,7 @@ export class InvoiceSubmission {
       answeredAt: now,
       updatedAt: now,
     };
-    const reissue = status === 'rejected' && this.reissuesSoFar(invoice) < this.config.invoices.maxReissues;
+    const reissue = status === 'rejected' && issueAttempt(invoice) - 1 < this.config.invoices.maxReissues;
     const n = await tx.run(
       "update invoices set status = ?, sunat_code = ?, sunat_description = ?, sunat_observations = ?, cdr = ?, submit_attempts = ?, answered_at = ?, updated_at = ? where id = ? and status = 'issued'",
       [status, answered.sunatCode, answered.sunatDescription, JSON.stringify(answered.sunatObservations), answered.cdr, answered.submitAttempts, now, now, invoice.id],
@@ -128,17 +129,12 @@ export class InvoiceSubmission {
       at: now,
     });
     if (reissue) {
-      const attempt = this.reissuesSoFar(invoice) + 2;
+      const attempt = replacementAttempt(invoice);
       const [type, payload] = invoice.refundId
         ? [ISSUE_CREDIT_NOTE_JOB, { refund_id: invoice.refundId, attempt, replaces: invoice.id }]
         : [ISSUE_INVOICE_JOB, { order_id: invoice.orderId, attempt, replaces: invoice.id }];
-      await this.jobs.enqueueIn(tx, type, payload, { dedupeKey: `${type}:${invoice.issueKey.replace(/:\d+$/, '')}:${attempt}`, appId: invoice.appId });
+      await this.jobs.enqueueIn(tx, type, payload, { dedupeKey: `${type}:${replacementIssueKey(invoice)}`, appId: invoice.appId });
     }
     return { answered, reissue };
-  }
-
-  /** `sale:<order>:<n>` — n − 1 documents of this sale were rejected before this one. */
-  private reissuesSoFar(invoice: Invoice): number {
-    return Number(/:(\d+)$/.exec(invoice.issueKey)?.[1] ?? 1) - 1;
   }
 }

@@ -7,11 +7,13 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ReceiptPolicy } from '../notifications/receipt-policy';
 import { InvoiceIssuer, ISSUE_CREDIT_NOTE_JOB, ISSUE_INVOICE_JOB, SUBMIT_INVOICE_JOB } from './invoice-issuer';
 import { InvoiceNumbers } from './invoice-numbers';
+import { InvoiceReissues } from './invoice-reissues';
 import { InvoiceSubmission } from './invoice-submission';
 import { InvoicesConsumer } from './invoices.consumer';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
 import { IssuerRegistry } from './issuer-registry';
+import { REISSUE_INVOICE_JOB } from './reissue-rules';
 import { DailySummaries } from './summary/daily-summaries';
 import { SummarySubmission } from './summary/summary-submission';
 
@@ -22,12 +24,13 @@ const attemptOf = (v: unknown): number => (typeof v === 'number' && Number.isInt
  * SUNAT electronic invoices: issuers from configuration (IssuerRegistry), documents issued from `order.paid` and
  * `refund.succeeded` (InvoicesConsumer → InvoiceIssuer), submitted to SUNAT/OSE (InvoiceSubmission), and read
  * through the API (InvoicesService); boletas of issuers that report them daily go in the daily summary (DailySummaries →
- * SummarySubmission). The receipt e-mail of an invoicing app waits for its invoice (ReceiptPolicy).
+ * SummarySubmission). The receipt e-mail of an invoicing app waits for its invoice (ReceiptPolicy). A rejected document
+ * is issued again automatically (InvoiceSubmission) or by hand (InvoiceReissues: the API and the CLI's job).
  */
 @Module({
   imports: [NotificationsModule, AlertsModule, CreditsModule],
   controllers: [InvoicesController],
-  providers: [IssuerRegistry, InvoiceNumbers, InvoiceIssuer, InvoiceSubmission, InvoicesConsumer, InvoicesService, SummarySubmission, DailySummaries],
+  providers: [IssuerRegistry, InvoiceNumbers, InvoiceIssuer, InvoiceReissues, InvoiceSubmission, InvoicesConsumer, InvoicesService, SummarySubmission, DailySummaries],
   exports: [IssuerRegistry],
 })
 export class InvoicesModule implements OnModuleInit {
@@ -37,6 +40,7 @@ export class InvoicesModule implements OnModuleInit {
     private readonly consumer: InvoicesConsumer,
     private readonly issuer: InvoiceIssuer,
     private readonly submission: InvoiceSubmission,
+    private readonly reissues: InvoiceReissues,
     private readonly registry: IssuerRegistry,
     private readonly receipts: ReceiptPolicy,
   ) {}
@@ -57,5 +61,6 @@ export class InvoicesModule implements OnModuleInit {
       await this.issuer.issueForRefund(String(p.refund_id), { attempt: attemptOf(p.attempt), replaces: optionalString(p.replaces) });
     });
     this.jobs.register(SUBMIT_INVOICE_JOB, (p, ctx) => this.submission.submit(String(p.invoice_id), ctx));
+    this.jobs.register(REISSUE_INVOICE_JOB, (p) => this.reissues.reissueQueued(String(p.invoice_id)));
   }
 }

@@ -8,19 +8,14 @@ import { CreditPackageCatalog } from '../credits/credit-packages';
 import { Customer } from '../customers/customer.entity';
 import { DomainEvent } from '../events/domain-event.entity';
 import { Invoice } from '../invoices/invoice.entity';
-import { documentFileName, fullDocumentNumber } from '../invoices/invoice-document';
-import { renderInvoicePdf } from '../invoices/pdf/invoice-pdf';
+import { fullDocumentNumber } from '../invoices/invoice-document';
 import { Order } from '../orders/order.entity';
 import { PaymentMethod } from '../payment-methods/payment-method.entity';
 import { type CreditsEmailContext, type LowBalanceSnapshot, lowBalanceModel, purchaseLink, type RenewalFailedSnapshot, renewalFailedModel } from './credits-email-models';
 import type { CustomerEmailKind, EmailMessage } from './email-message.entity';
+import { type Attachment, invoiceAttachments } from './invoice-attachments';
+import { InvoiceReplacedComposer } from './invoice-replaced-composer';
 import type { AlertModel, Brand, EmailModel, Locale, PaymentMethodView, SummaryModel } from './templates/email-models';
-
-export interface Attachment {
-  name: string;
-  contentBase64: string;
-  contentType: string;
-}
 
 export type Composed = { skip: string } | { to: string; locale: Locale; model: EmailModel; attachments?: Attachment[] };
 
@@ -59,6 +54,7 @@ export class EmailComposer {
     private readonly apps: AppsService,
     private readonly packages: CreditPackageCatalog,
     config: AppConfig,
+    private readonly invoiceReplaced: InvoiceReplacedComposer,
   ) {
     this.brand = config.mailBrand;
   }
@@ -76,6 +72,8 @@ export class EmailComposer {
         return this.fromContext(email, { kind: 'alert', brand: this.brand, ...(email.context.model as Omit<AlertModel, 'kind' | 'brand' | 'openedAt'>), openedAt: new Date(String(email.context.opened_at)) });
       case 'summary':
         return this.fromContext(email, summaryModel(email, this.brand));
+      case 'invoice_replaced':
+        return this.invoiceReplaced.compose(email);
     }
   }
 
@@ -129,7 +127,8 @@ export class EmailComposer {
         return {
           to,
           locale,
-          attachments: invoice ? await this.invoiceAttachments(invoice) : undefined,
+          // The invoice that releases a receipt travels with it (receipt-policy.ts).
+          attachments: invoice ? await invoiceAttachments(invoice, this.brand) : undefined,
           model: {
             ...common,
             kind: 'receipt',
@@ -194,19 +193,6 @@ export class EmailComposer {
         ? lowBalanceModel(event.data as unknown as LowBalanceSnapshot, who, purchaseLink(settings.payment_retry_url))
         : renewalFailedModel(event.data as unknown as RenewalFailedSnapshot, who, event.createdAt);
     return { to: customer.email, locale, model };
-  }
-
-  /**
-   * The invoice that releases a receipt travels with it: its printed representation (PDF, rendered again from the
-   * stored document — the same every time) and the signed XML, the legal document itself.
-   */
-  private async invoiceAttachments(invoice: Invoice): Promise<Attachment[]> {
-    const name = documentFileName(invoice.document.issuer.ruc, invoice.typeCode, invoice.series, invoice.number);
-    const pdf = await renderInvoicePdf(invoice.document, { hash: invoice.hash, brandName: this.brand.name, brandColor: this.brand.primaryColor });
-    return [
-      { name: `${name}.pdf`, contentBase64: pdf.toString('base64'), contentType: 'application/pdf' },
-      { name: `${name}.xml`, contentBase64: Buffer.from(invoice.xml, 'utf8').toString('base64'), contentType: 'application/xml' },
-    ];
   }
 
   /** The renewal card as the customer knows it (`Visa •••• 1111`); null when it was removed since. */

@@ -1,8 +1,11 @@
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { json, timestamp } from '../database/column-types';
 
-/** The e-mails a customer of an app gets, each asked for by one domain event. */
-export type CustomerEmailKind = 'receipt' | 'payment_failed' | 'refund' | 'credits_low_balance' | 'credits_renewal_failed';
+/**
+ * The e-mails a customer of an app gets: each asked for by one domain event, or — `invoice_replaced` — by the issuing
+ * of a document that replaces a rejected one the customer was sent (invoice-replacement-emails.ts).
+ */
+export type CustomerEmailKind = 'receipt' | 'payment_failed' | 'refund' | 'credits_low_balance' | 'credits_renewal_failed' | 'invoice_replaced';
 export type EmailKind = CustomerEmailKind | 'alert' | 'summary';
 /**
  * `queued` → `sending` (a send began: it may have reached Postmark) → `sent`, or `failed` (refused

@@ -5,6 +5,7 @@ import { creditsLowBalanceEmail } from './templates/credits-low-balance.mjml';
 import { creditsRenewalFailedEmail } from './templates/credits-renewal-failed.mjml';
 import type { EmailDraft } from './templates/email-layout';
 import type { EmailModel, RenderedEmail } from './templates/email-models';
+import { invoiceReplacedEmail } from './templates/invoice-replaced.mjml';
 import { paymentFailedEmail } from './templates/payment-failed.mjml';
 import { receiptEmail } from './templates/receipt.mjml';
 import { refundEmail } from './templates/refund.mjml';
@@ -50,6 +51,8 @@ export class EmailRenderer {
         return alertEmail(model);
       case 'summary':
         return summaryEmail(model);
+      case 'invoice_replaced':
+        return invoiceReplacedEmail(model);
     }
   }
 

@@ -51,27 +51,38 @@ export class EmailSendJob {
   }
 
   async run(emailId: string, ctx: JobContext): Promise<void> {
-    const email = await this.em.fork().findOne(EmailMessage, { id: emailId });
+    let email = await this.em.fork().findOne(EmailMessage, { id: emailId });
     if (!email || !['queued', 'sending'].includes(email.status)) return;
     if (email.status === 'sending') {
       // An earlier attempt began sending: if Postmark has it, it went out.
       const messageId = await this.mailer.findSent(EMAIL_ID_METADATA, email.id);
       if (messageId) return this.finish(email, 'sent', { postmarkMessageId: messageId, sentAt: this.clock.now() });
     }
-    const composed = await this.composer.compose(email);
+    let composed = await this.composer.compose(email);
     if ('skip' in composed) return this.finish(email, 'skipped', { errorCode: 0, errorMessage: composed.skip.slice(0, 500) });
     const suppressed = await this.suppressions.isSuppressed(composed.to);
     if (suppressed) return this.finish(email, 'suppressed', { toAddress: composed.to, errorCode: 406, errorMessage: `the address is inactive (${suppressed})` });
 
-    const rendered = await this.renderer.render(composed.model);
-    const now = this.clock.now();
+    let rendered = await this.renderer.render(composed.model);
     await this.sql.run("update email_messages set status = 'sending', to_address = ?, locale = ?, subject = ?, attempts = attempts + 1, updated_at = ? where id = ? and status in ('queued', 'sending')", [
       composed.to,
       composed.locale,
       rendered.subject.slice(0, 300),
-      now,
+      this.clock.now(),
       email.id,
     ]);
+    // A `queued` e-mail may be pointed at another document until it is marked `sending` (a waiting receipt whose
+    // invoice SUNAT rejected carries the replacement instead: invoice-replacement-emails.ts); from the mark on it
+    // cannot change. If that happened after the read above, compose again from the row as it now stands, so what
+    // goes out is what the row says — the invoices side decided on it.
+    const current = await this.em.fork().findOne(EmailMessage, { id: email.id });
+    if (current && JSON.stringify(current.context) !== JSON.stringify(email.context)) {
+      email = current;
+      composed = await this.composer.compose(email);
+      if ('skip' in composed) return this.finish(email, 'skipped', { errorCode: 0, errorMessage: composed.skip.slice(0, 500) });
+      rendered = await this.renderer.render(composed.model);
+      await this.sql.run('update email_messages set to_address = ?, locale = ?, subject = ? where id = ?', [composed.to, composed.locale, rendered.subject.slice(0, 300), email.id]);
+    }
     const result = await this.mailer.send({
       to: composed.to,
       subject: rendered.subject,

@@ -9,6 +9,8 @@ import { EmailOutbox, SEND_EMAIL_JOB } from './email-outbox';
 import { EmailRenderer } from './email-renderer';
 import { EmailSendJob } from './email-send.job';
 import { EmailSuppressions } from './email-suppressions';
+import { InvoiceReplacedComposer } from './invoice-replaced-composer';
+import { InvoiceReplacementEmails } from './invoice-replacement-emails';
 import { MailEndpointResolver } from './mail-endpoint';
 import { PostmarkWebhookController } from './postmark-webhook.controller';
 import { PostmarkWebhookCredentials } from './postmark-webhook-credentials';
@@ -18,7 +20,8 @@ import { ReceiptPolicy } from './receipt-policy';
 
 /**
  * E-mail: the outbox every capability asks for e-mails through (EmailOutbox), customer e-mails derived
- * from payment and credits events, rendering (MJML templates, es/en), sending through Postmark's official
+ * from payment and credits events, the notice of a SUNAT document replaced after a rejection
+ * (InvoiceReplacementEmails, asked for by the invoices module), rendering (MJML templates, es/en), sending through Postmark's official
  * client, suppressions, and Postmark's Delivery/Bounce/SpamComplaint webhooks. CreditsModule is imported
  * only for its package catalogue: credits events name a package by code, the e-mails by its name.
  */
@@ -32,13 +35,15 @@ import { ReceiptPolicy } from './receipt-policy';
     EmailRenderer,
     EmailSendJob,
     EmailSuppressions,
+    InvoiceReplacedComposer,
+    InvoiceReplacementEmails,
     MailEndpointResolver,
     PostmarkMailer,
     PostmarkWebhookCredentials,
     PostmarkWebhookService,
     ReceiptPolicy,
   ],
-  exports: [EmailOutbox, PostmarkWebhookCredentials, MailEndpointResolver, ReceiptPolicy],
+  exports: [EmailOutbox, InvoiceReplacementEmails, PostmarkWebhookCredentials, MailEndpointResolver, ReceiptPolicy],
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(

@@ -3,6 +3,7 @@ import type {
   Brand,
   CreditsLowBalanceModel,
   CreditsRenewalFailedModel,
+  InvoiceReplacedModel,
   Locale,
   PaymentFailedModel,
   ReceiptModel,
@@ -195,6 +196,24 @@ export function sampleSummary(locale: Locale, overrides: Partial<SummaryModel> =
     ],
     previous: { attempts: 1190, succeeded: 1071, successRate: 1071 / 1190, processed: [{ currency: 'PEN', count: 1040, amount: 12_204_000 }] },
     dashboardUrl: 'https://pagos.smartpay.pe/admin/apps/app_smartlite/reports',
+    ...overrides,
+  };
+}
+
+export function sampleInvoiceReplaced(locale: Locale, overrides: Partial<InvoiceReplacedModel> = {}): InvoiceReplacedModel {
+  return {
+    kind: 'invoice_replaced',
+    locale,
+    brand: SAMPLE_BRAND,
+    customerName: 'Ana Quispe',
+    document: 'boleta',
+    replacedNumber: 'B001-00000012',
+    replacementNumber: 'B001-00000013',
+    total: 11800,
+    currency: 'PEN',
+    issuedAt: new Date('2026-12-04T15:20:00Z'),
+    orderId: 'ord_01JF3ZK8Q4R7V2M9XNB6T5W0CE',
+    reference: 'PED-2026-000123',
     ...overrides,
   };
 }

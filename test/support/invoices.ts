@@ -77,3 +77,8 @@ export async function sunatDocuments(info: SandboxInfo): Promise<Record<string, 
   const res = await fetch(`${info.control_url}/sunat/_documents`);
   return ((await res.json()) as { data: Record<string, unknown>[] }).data;
 }
+
+/** The names a document's PDF and XML travel under (SUNAT's file name; the sandbox's demo issuer RUC). */
+export function documentFiles(i: Pick<InvoiceView, 'type_code' | 'series' | 'number'>, ruc = '20000000001'): string[] {
+  return [`${ruc}-${i.type_code}-${i.series}-${i.number}.pdf`, `${ruc}-${i.type_code}-${i.series}-${i.number}.xml`];
+}

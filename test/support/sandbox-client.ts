@@ -53,12 +53,12 @@ export async function mercadoPagoCardToken(info: SandboxInfo, holder: string, ca
 }
 
 /** POST {control_url}/{simulator}/_faults */
-export async function injectFault(info: SandboxInfo, gateway: 'culqi' | 'mercadopago' | 'postmark', fault: Record<string, unknown>): Promise<void> {
+export async function injectFault(info: SandboxInfo, gateway: 'culqi' | 'mercadopago' | 'postmark' | 'sunat', fault: Record<string, unknown>): Promise<void> {
   const res = await postJson(`${info.control_url}/${gateway}/_faults`, fault);
   if (res.status !== 200) throw new Error(`fault → ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-export async function clearFault(info: SandboxInfo, gateway: 'culqi' | 'mercadopago' | 'postmark'): Promise<void> {
+export async function clearFault(info: SandboxInfo, gateway: 'culqi' | 'mercadopago' | 'postmark' | 'sunat'): Promise<void> {
   await fetch(`${info.control_url}/${gateway}/_faults`, { method: 'DELETE' });
 }
 

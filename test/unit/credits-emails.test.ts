@@ -11,6 +11,7 @@ import { PaymentMethod } from '../../src/payment-methods/payment-method.entity';
 import { packageName, purchaseLink } from '../../src/notifications/credits-email-models';
 import { CustomerEmailsConsumer } from '../../src/notifications/customer-emails.consumer';
 import { type Composed, EmailComposer } from '../../src/notifications/email-composer';
+import type { InvoiceReplacedComposer } from '../../src/notifications/invoice-replaced-composer';
 import type { EmailMessage } from '../../src/notifications/email-message.entity';
 import type { EmailOutbox, EmailRequest } from '../../src/notifications/email-outbox';
 import { ReceiptPolicy } from '../../src/notifications/receipt-policy';
@@ -134,7 +135,7 @@ describe('EmailComposer: credits e-mails', () => {
     const apps = { settings: () => Promise.resolve({ name: 'SmartLite', settings: withDefaults(world.settings) }) };
     const names: Record<string, string> = { professional: 'Professional', pro_anual: 'Pro Anual' };
     const catalogue = { get: (code: string) => (code in names ? { name: names[code] } : null) };
-    return new EmailComposer(em as unknown as EntityManager, apps as unknown as AppsService, catalogue as unknown as CreditPackageCatalog, { mailBrand: SAMPLE_BRAND } as AppConfig);
+    return new EmailComposer(em as unknown as EntityManager, apps as unknown as AppsService, catalogue as unknown as CreditPackageCatalog, { mailBrand: SAMPLE_BRAND } as AppConfig, {} as InvoiceReplacedComposer);
   }
 
   function email(kind: 'credits_low_balance' | 'credits_renewal_failed', eventId = 'evt_1'): EmailMessage {

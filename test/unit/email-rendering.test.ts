@@ -8,6 +8,7 @@ import {
   sampleAlert,
   sampleCreditsLowBalance,
   sampleCreditsRenewalFailed,
+  sampleInvoiceReplaced,
   samplePaymentFailed,
   sampleReceipt,
   sampleRefund,
@@ -174,6 +175,7 @@ describe.skipIf(!HAS_CHROMIUM)('e-mails in a real browser', () => {
     ['credits-renewal-failed', sampleCreditsRenewalFailed('es')],
     ['alert', sampleAlert('es')],
     ['summary', sampleSummary('es')],
+    ['invoice-replaced', sampleInvoiceReplaced('es')],
   ];
   for (const [name, model] of others) {
     it(`${name} (es) fits 375 px and 800 px without fetching anything`, async () => {

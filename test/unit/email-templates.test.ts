@@ -8,6 +8,7 @@ import {
   sampleAlert,
   sampleCreditsLowBalance,
   sampleCreditsRenewalFailed,
+  sampleInvoiceReplaced,
   samplePaymentFailed,
   sampleReceipt,
   sampleRefund,
@@ -46,6 +47,7 @@ function allSamples(locale: Locale): EmailModel[] {
     sampleCreditsRenewalFailed(locale),
     sampleAlert(locale),
     sampleSummary(locale),
+    sampleInvoiceReplaced(locale),
   ];
 }
 
@@ -167,6 +169,9 @@ describe('every message in both languages', () => {
     [sampleCreditsRenewalFailed('en'), "We couldn't renew your Professional package"],
     [sampleAlert('es'), '[Alerta] La tasa de éxito de pagos cayó a 61%'],
     [sampleAlert('en'), '[Alert] Payment success rate dropped to 61%'],
+    [sampleInvoiceReplaced('es'), 'Tu boleta de venta B001-00000012 fue reemplazada por B001-00000013 — SmartPay'],
+    [sampleInvoiceReplaced('en'), 'Your sales receipt B001-00000012 was replaced by B001-00000013 — SmartPay'],
+    [sampleInvoiceReplaced('es', { document: 'factura', replacedNumber: 'F001-00000004', replacementNumber: 'F001-00000005' }), 'Tu factura F001-00000004 fue reemplazada por F001-00000005 — SmartPay'],
     [sampleSummary('es'), 'Resumen diario — SmartLite — 3 dic 2026'],
     [sampleSummary('en'), 'Daily summary — SmartLite — Dec 3, 2026'],
     [sampleSummary('es', { period: 'weekly', from: new Date('2026-11-30T05:00:00Z'), to: new Date('2026-12-07T05:00:00Z') }), 'Resumen semanal — SmartLite — 30 nov – 6 dic 2026'],
@@ -359,6 +364,43 @@ describe('credits renewal failed', () => {
     const stillOn = await renderer.render(sampleCreditsRenewalFailed('en', { autoRenewalDisabled: false, failure: null }));
     expect(visibleText(stillOn.html)).not.toContain('turned automatic renewal off');
     expect(stillOn.html).not.toContain('sp-disabled');
+  });
+});
+
+describe('invoice replaced', () => {
+  it('says which document is void and which one is attached, and that the payment does not change (es)', async () => {
+    const { html, text } = await renderer.render(sampleInvoiceReplaced('es'));
+    const seen = visibleText(html);
+    expect(html).toContain('<html lang="es"');
+    for (const fact of [
+      'Reemplazamos tu comprobante',
+      'Hola, Ana Quispe:',
+      'SUNAT rechazó la boleta de venta B001-00000012 que te enviamos por tu pago a SmartPay',
+      'emitimos la boleta de venta B001-00000013, que adjuntamos a este correo (PDF y XML)',
+      'Tu pago no cambia',
+      'S/ 118.00',
+      '4 de diciembre de 2026',
+      'ord_01JF3ZK8Q4R7V2M9XNB6T5W0CE',
+      'PED-2026-000123',
+    ]) {
+      expect(seen).toContain(fact);
+    }
+    expect(text).toMatch(/^Comprobante anterior \(sin validez\): +B001-00000012$/m);
+    expect(text).toMatch(/^Nuevo comprobante: +B001-00000013$/m);
+  });
+
+  it('speaks English; a credit note is about the refund', async () => {
+    const { html, text } = await renderer.render(
+      sampleInvoiceReplaced('en', { document: 'credit_note', replacedNumber: 'BC01-00000003', replacementNumber: 'BC01-00000004', total: 5000, currency: 'USD', customerName: null }),
+    );
+    const seen = visibleText(html);
+    expect(html).toContain('<html lang="en"');
+    for (const fact of ['We replaced your tax document', 'SUNAT rejected the credit note BC01-00000003 we sent you for the refund of your payment to SmartPay', 'Your refund is unchanged', 'US$ 50.00', 'December 4, 2026']) {
+      expect(seen).toContain(fact);
+    }
+    expect(text).toContain('Hi there,');
+    expect(text).toMatch(/^Previous document \(void\): +BC01-00000003$/m);
+    expect(seen).not.toContain('Reemplazamos');
   });
 });
 

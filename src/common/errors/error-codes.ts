@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   push_not_configured: { status: 409, title: 'Web Push is not configured on this deployment' },
   insufficient_credits: { status: 409, title: 'The customer does not have enough usable credits' },
   credits_grant_pending: { status: 409, title: "The purchase's credits have not been granted yet" },
+  invoice_not_reissuable: { status: 409, title: 'Only a rejected document that nothing replaces yet can be issued again' },
   idempotency_request_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still executing' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },

@@ -157,4 +157,31 @@ export interface SummaryModel {
   dashboardUrl: string | null;
 }
 
-export type EmailModel = ReceiptModel | PaymentFailedModel | RefundModel | CreditsLowBalanceModel | CreditsRenewalFailedModel | AlertModel | SummaryModel;
+/** A SUNAT document the customer was sent was rejected and replaced by another (its PDF and XML attached). */
+export interface InvoiceReplacedModel extends ShownInTimeZone {
+  kind: 'invoice_replaced';
+  locale: Locale;
+  brand: Brand;
+  customerName: string | null;
+  document: 'factura' | 'boleta' | 'credit_note';
+  /** `B001-00000001`: the document the customer holds, void now. */
+  replacedNumber: string;
+  /** `B001-00000002`: the one attached, valid instead. */
+  replacementNumber: string;
+  /** The replacement's total, minor units. */
+  total: number;
+  currency: Currency;
+  issuedAt: Date;
+  orderId: string;
+  reference: string | null;
+}
+
+export type EmailModel =
+  | ReceiptModel
+  | PaymentFailedModel
+  | RefundModel
+  | CreditsLowBalanceModel
+  | CreditsRenewalFailedModel
+  | AlertModel
+  | SummaryModel
+  | InvoiceReplacedModel;
