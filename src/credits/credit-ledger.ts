@@ -144,16 +144,18 @@ export class CreditLedger {
     const reads = options.reads ?? {};
     // The lock first, then what the work will read anyway, in one round trip: the reads run after the
     // lock was granted, so they see what the previous holder committed.
-    const [accountRows, priorRows, lotRows] = await session.batch([
+    const withReference = reads.reference !== undefined;
+    const results = await session.batch([
       this.rows.selectStatement(CreditAccount, `customer_id = ?${this.forUpdate}`, [customerId]),
-      ...(reads.reference !== undefined ? [this.rows.selectStatement(CreditTransaction, 'customer_id = ? and reference = ?', [customerId, reads.reference])] : []),
+      ...(withReference ? [this.rows.selectStatement(CreditTransaction, 'customer_id = ? and reference = ?', [customerId, reads.reference ?? null])] : []),
       ...(reads.lots ? [this.rows.selectStatement(CreditLot, 'customer_id = ? and remaining > 0', [customerId])] : []),
     ]);
-    const account = this.accountFrom(rowsOf(accountRows));
+    // The results come in the order asked: account, then the reference's entry, then the lots.
+    const account = this.accountFrom(rowsOf(results.shift()));
     if (!account || account.appId !== appId) return null;
     const read = {
-      prior: reads.reference !== undefined ? (this.rows.mapAll(CreditTransaction, rowsOf(priorRows))[0] ?? null) : null,
-      lots: reads.lots ? this.rows.mapAll(CreditLot, rowsOf(reads.reference !== undefined ? lotRows : priorRows)).sort(consumptionOrder) : null,
+      prior: withReference ? (this.rows.mapAll(CreditTransaction, rowsOf(results.shift()))[0] ?? null) : null,
+      lots: reads.lots ? this.rows.mapAll(CreditLot, rowsOf(results.shift())).sort(consumptionOrder) : null,
     };
     const ledger = new LedgerTx(session, account, now, read);
     const result = await work(ledger);

@@ -1,7 +1,7 @@
 import { EntityManager, type Platform } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { Injectable } from '@nestjs/common';
-import { batchInTurn, driverValues, isSqlite, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
+import { BatchSession, batchInTurn, driverValues, isSqlite, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 
 /** The slice of knex's client the runner needs: MikroORM's own connection pool. */
@@ -178,7 +178,7 @@ export class SqlRunner implements SqlSession {
  * connector's placeholders, never into the text). `pending` holds statements that must precede the next
  * one — a transaction's BEGIN — and are sent with it instead of costing a round trip of their own.
  */
-class MysqlSession implements SqlSession {
+class MysqlSession extends BatchSession {
   private pending: string[];
 
   constructor(
@@ -186,22 +186,13 @@ class MysqlSession implements SqlSession {
     private readonly runner: SqlRunner,
     pending: string[] = [],
   ) {
+    super();
     this.pending = pending;
   }
 
   /** Whether the pending statements went out (the transaction began). */
   get started(): boolean {
     return this.pending.length === 0;
-  }
-
-  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    const [changes] = await this.batch([{ sql, params }]);
-    return changes as number;
-  }
-
-  async all<T extends object = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    const [rows] = await this.batch([{ sql, params, reads: true }]);
-    return rows as T[];
   }
 
   async batch(statements: readonly SqlStatement[]): Promise<SqlResult[]> {

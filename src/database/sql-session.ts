@@ -47,6 +47,21 @@ export function changesOf(result: SqlResult | undefined): number {
   return result;
 }
 
+/** A session whose single statements are one-statement batches (MySQL/MariaDB sessions, the write-behind session). */
+export abstract class BatchSession implements SqlSession {
+  abstract batch(statements: readonly SqlStatement[]): Promise<SqlResult[]>;
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    const [changes] = await this.batch([{ sql, params }]);
+    return changes as number;
+  }
+
+  async all<T extends object = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const [rows] = await this.batch([{ sql, params, reads: true }]);
+    return rows as T[];
+  }
+}
+
 /** `batch` for sessions whose statements are cheap one by one (SQLite, an ORM transaction). */
 export async function batchInTurn(session: Pick<SqlSession, 'run' | 'all'>, statements: readonly SqlStatement[]): Promise<SqlResult[]> {
   const results: SqlResult[] = [];

@@ -1,4 +1,4 @@
-import type { SqlResult, SqlSession, SqlStatement, SqlValue } from './sql-session';
+import { BatchSession, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
 
 interface HeldWrite {
   statement: SqlStatement;
@@ -16,29 +16,21 @@ interface HeldWrite {
  * send, so only writes whose failure needs no handling but the rollback are held. `flush` sends what is
  * left (before the transaction's work ends, so nothing held is ever dropped).
  */
-export class WriteBehindSession implements SqlSession {
+export class WriteBehindSession extends BatchSession {
   private held: HeldWrite[] = [];
 
-  constructor(private readonly inner: SqlSession) {}
+  constructor(private readonly inner: SqlSession) {
+    super();
+  }
 
   /** Holds a write back; it goes out with the next statement or `flush`. */
   hold(sql: string, params: readonly SqlValue[], expect: number | null, what: string): void {
-    this.held.push({ statement: { sql, params }, expect, what });
+    this.holdStatement({ sql, params }, expect, what);
   }
 
   /** Holds an already built write (EntityRows.insertStatement). */
   holdStatement(statement: SqlStatement, expect: number | null, what: string): void {
     this.held.push({ statement, expect, what });
-  }
-
-  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    const [changes] = await this.batch([{ sql, params }]);
-    return changes as number;
-  }
-
-  async all<T extends object = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    const [rows] = await this.batch([{ sql, params, reads: true }]);
-    return rows as T[];
   }
 
   async batch(statements: readonly SqlStatement[]): Promise<SqlResult[]> {
