@@ -11,12 +11,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signedInAdmin } from '../support/admin-client';
 import { type Client, createOrder, expectProblem, getOrder, payWithCulqi } from '../support/charge-fixtures';
 import { run, shellEnv } from '../support/child-process';
-import { clearSunatOutcomes, documentFiles, forceSunatOutcome, type InvoiceView, listInvoices, waitForAnsweredSale, waitForInvoices } from '../support/invoices';
+import { clearSunatOutcomes, documentFiles, forceSunatOutcome, type InvoiceView, listInvoices, waitForAnsweredSale, waitForInvoices, uniqueEmail } from '../support/invoices';
 import { postmarkMessages, type SandboxInfo } from '../support/sandbox-client';
 import { startSandboxApp } from '../support/sandbox-app';
 import { bearer, type TestApp } from '../support/test-app';
 import { LOG_DIR, TEST_DB } from '../support/test-env';
-import { until } from '../support/wait';
+import { sleep, until } from '../support/wait';
 
 const ENV = {
   SANDBOX_SUNAT_SCHEMA_VALIDATION: 'on',
@@ -31,8 +31,6 @@ const ENV = {
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const uniqueEmail = (who: string) => `${who}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
 
 interface AlertView {
   id: string;

@@ -8,6 +8,9 @@ import type { SandboxInfo } from './sandbox-client';
 import { bearer } from './test-app';
 import { until } from './wait';
 
+/** An address no other test uses (the sandbox's Postmark store is shared by the whole run). */
+export const uniqueEmail = (who: string): string => `${who}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
+
 export interface InvoiceView {
   id: string;
   type: 'factura' | 'boleta' | 'credit_note';
@@ -57,7 +60,7 @@ export async function createFacturaCustomer(c: Client, ruc = '20100070970', busi
   const res = await c.t.http
     .post('/v1/customers')
     .set(bearer(c.key))
-    .send({ email: `compras.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`, name: 'Compras', document: { type: 'RUC', number: ruc }, billing: { invoice_type: 'factura', business_name: businessName } });
+    .send({ email: uniqueEmail('compras'), name: 'Compras', document: { type: 'RUC', number: ruc }, billing: { invoice_type: 'factura', business_name: businessName } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
 }
