@@ -15,7 +15,9 @@ import { charge, clientOf, createOrder, CULQI_VISA, expectCharge, getCharge, get
 import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 
-const HALF_OPEN_AFTER_MS = 1000;
+// Long enough that a loaded CI machine cannot spend it between keepOpen() and the charge that relies on
+// the open circuit (1 s was seen to run out under a parallel suite); the last test waits it out once.
+const HALF_OPEN_AFTER_MS = 3000;
 const ENV = { CIRCUIT_BREAKER_THRESHOLD: '2', CIRCUIT_BREAKER_HALF_OPEN_AFTER: `${HALF_OPEN_AFTER_MS / 1000}s`, GATEWAY_TIMEOUT_MS: '500' };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -85,9 +87,9 @@ describe('failover with the Culqi sandbox down', () => {
     return Number(line?.split(' ')[1]);
   };
   /**
-   * The open period is short (1 s) and a busy machine may spend that between two tests: then the
+   * The open period is short (3 s) and a busy machine may spend that between two tests: then the
    * circuit is half-open (a probe is due). A real Culqi attempt, refused while Culqi is down, is that
-   * probe and opens the circuit for a fresh period, so each open-phase test starts with a full second.
+   * probe and opens the circuit for a fresh period, so each open-phase test starts with a full period.
    */
   const keepOpen = async () => {
     if ((await circuits()).culqi!.circuit === 'open') return;
