@@ -205,7 +205,17 @@ describe.skipIf(!HAS_CHROMIUM)('e-mails in a real browser', () => {
             expect(await page.locator('.sp-severity').innerText()).toMatch(/alerta crítica · smartlite/i);
             expect(await page.evaluate<string>(backgroundOf('.sp-severity'))).toBe('rgb(185, 28, 28)');
           }
+          if (name === 'invoice-replaced') {
+            // The reader must see at a glance which document now counts and which one is void.
+            expect(await page.locator('.sp-amount').innerText()).toBe('B001-00000013');
+            expect(await page.getByText('Reemplazamos tu comprobante', { exact: true }).isVisible()).toBe(true);
+            expect(await page.getByText('Comprobante anterior (sin validez)', { exact: true }).isVisible()).toBe(true);
+            expect(await page.getByText('B001-00000012', { exact: true }).isVisible()).toBe(true);
+          }
           await page.screenshot({ path: join(OUTPUT_DIR, `email-${name}-es-${width}.png`), fullPage: true });
+          if (name === 'invoice-replaced' && width === 375 && process.env.WRITE_DOCS_SCREENSHOTS === '1') {
+            await page.screenshot({ path: join(DOCS_IMAGES, 'invoice-replaced-es.png'), fullPage: true });
+          }
         } finally {
           await context.close();
         }
