@@ -117,7 +117,9 @@ describe('Idempotency-Key retries after the first attempt died', () => {
       const stored = await t.http.get(`/v1/refunds?order_id=${order.body.id}`).set(bearer(t.apiKey));
       expect(stored.body.data).toHaveLength(1);
       const pending = stored.body.data[0] as { id: string; status: string };
-      expect(pending.status).toBe('pending');
+      // Left pending by the death — unless the gateway's notification of that refund (the sandbox sends one at
+      // once) was already applied by refund sync: both are the one refund the gateway made (seen under CI load).
+      expect(['pending', 'succeeded']).toContain(pending.status);
       expect(await gatewayRefunds(gateway, gatewayChargeId)).toEqual([expect.objectContaining({ amount: 1000 })]);
 
       await sleep(1_200);
