@@ -18,7 +18,6 @@ interface Shape {
   /** `<table> (<columns>) values ` — after the INSERT verb, followed by one `(?, …)` group per row. */
   insertTail: string;
   rowPlaceholders: string;
-  byColumn: Map<string, Column>;
 }
 
 type EntityClass<T> = new () => T;
@@ -82,9 +81,12 @@ export class EntityRows {
   map<T extends object>(entity: EntityClass<T>, row: Record<string, unknown>): T {
     const shape = this.shape(entity);
     const out: Record<string, unknown> = {};
-    for (const [name, raw] of Object.entries(row)) {
-      const column = shape.byColumn.get(name);
-      if (column) out[column.property] = fromSql(raw, column.kind);
+    // Walks the entity's columns rather than the row's entries: no [name, value] pair per column and no
+    // lookup by name (the consumption maps an account and its lots per request). Columns the row lacks
+    // (a narrower select) stay absent, as before.
+    for (const column of shape.columns) {
+      const raw = row[column.column];
+      if (raw !== undefined) out[column.property] = fromSql(raw, column.kind);
     }
     return out as T;
   }
@@ -114,7 +116,6 @@ export class EntityRows {
     shape = {
       table: meta.tableName,
       columns,
-      byColumn: new Map(columns.map((c) => [c.column, c])),
       insertTail: `${meta.tableName} (${columns.map((c) => c.column).join(', ')}) values `,
       rowPlaceholders: `(${columns.map(() => '?').join(', ')})`,
     };
