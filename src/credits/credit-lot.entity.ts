@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { timestamp } from '../database/column-types';
 
 export type LotKind = 'purchased' | 'bonus' | 'granted' | 'renewal';
@@ -9,6 +9,9 @@ export type LotKind = 'purchased' | 'bonus' | 'granted' | 'renewal';
  * refund gives back what its reversal took.
  */
 @Entity({ tableName: 'credit_lots' })
+// The database refuses a lot below zero or above what it was given: an overdraw fails as a statement error,
+// which stops a multi-statement batch before the COMMIT riding with it (CreditLedger.take).
+@Check({ name: 'credit_lots_remaining_check', expression: 'remaining >= 0 and remaining <= credits' })
 @Index({ properties: ['customerId', 'expiresAt'] })
 @Index({ properties: ['expiresAt', 'remaining'] })
 @Index({ properties: ['orderId'] })

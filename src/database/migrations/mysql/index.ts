@@ -13,6 +13,7 @@ import { Migration20261204221414_ReportIndexes } from './Migration20261204221414
 import { Migration20261204234357_AdminDashboard } from './Migration20261204234357_AdminDashboard';
 import { Migration20261205005115_Rollups } from './Migration20261205005115_Rollups';
 import { Migration20261205042507_ReportChargeDays } from './Migration20261205042507_ReportChargeDays';
+import { Migration20261205191253_LotRemainingCheck } from './Migration20261205191253_LotRemainingCheck';
 
 /** MySQL/MariaDB migrations in order; written by `npm run migration:create`. */
 export const MYSQL_MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const MYSQL_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204234357_AdminDashboard', class: Migration20261204234357_AdminDashboard },
   { name: 'Migration20261205005115_Rollups', class: Migration20261205005115_Rollups },
   { name: 'Migration20261205042507_ReportChargeDays', class: Migration20261205042507_ReportChargeDays },
+  { name: 'Migration20261205191253_LotRemainingCheck', class: Migration20261205191253_LotRemainingCheck },
 ];

@@ -13,6 +13,7 @@ import { Migration20261204221413_ReportIndexes } from './Migration20261204221413
 import { Migration20261204234357_AdminDashboard } from './Migration20261204234357_AdminDashboard';
 import { Migration20261205005115_Rollups } from './Migration20261205005115_Rollups';
 import { Migration20261205042506_ReportChargeDays } from './Migration20261205042506_ReportChargeDays';
+import { Migration20261205191252_LotRemainingCheck } from './Migration20261205191252_LotRemainingCheck';
 
 /** SQLite migrations in order; written by `npm run migration:create`. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204234357_AdminDashboard', class: Migration20261204234357_AdminDashboard },
   { name: 'Migration20261205005115_Rollups', class: Migration20261205005115_Rollups },
   { name: 'Migration20261205042506_ReportChargeDays', class: Migration20261205042506_ReportChargeDays },
+  { name: 'Migration20261205191252_LotRemainingCheck', class: Migration20261205191252_LotRemainingCheck },
 ];
