@@ -5,7 +5,7 @@ import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import { EntityRows } from '../database/entity-rows';
 import { SqlRunner } from '../database/sql-runner';
-import { rowsOf, type SqlSession } from '../database/sql-session';
+import { rowsOf, type SqlSession, type SqlValue } from '../database/sql-session';
 import { WriteBehindSession } from '../database/write-behind';
 import { EventRecorder } from '../events/event-recorder';
 import { JobQueue } from '../jobs/job-queue';
@@ -29,6 +29,8 @@ export class LedgerTx {
   /** Whether an entry took credits away (consumption, expiry): only a decrease can be a crossing. */
   private decreased = false;
   readonly appended: CreditTransaction[] = [];
+  /** The account as read under the lock: saving writes only the columns that differ from it. */
+  readonly original: Readonly<CreditAccount>;
 
   constructor(
     /** Lot updates and ledger entries are held back and sent with the next statement (write-behind.ts). */
@@ -37,7 +39,9 @@ export class LedgerTx {
     readonly now: Date,
     /** What `LedgerReads` asked to read with the lock (in the same round trip). */
     readonly read: { prior: CreditTransaction | null; lots: CreditLot[] | null } = { prior: null, lots: null },
-  ) {}
+  ) {
+    this.original = { ...account };
+  }
 
   markDecrease(): void {
     this.decreased = true;
@@ -113,7 +117,7 @@ export class CreditLedger {
     if (options.create) await this.createAccount(this.sql, appId, customerId, this.clock.now());
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.sql.transaction((tx) => this.locked(tx, appId, customerId, work, { reads: options.reads }));
+        return await this.sql.transaction((tx) => this.locked(tx, appId, customerId, work, { reads: options.reads, commit: true }));
       } catch (err) {
         // InnoDB may still pick a victim among transactions touching the same rows (lots, events): the
         // work is re-runnable — it reads everything again under the lock.
@@ -136,7 +140,7 @@ export class CreditLedger {
     appId: string,
     customerId: string,
     work: (l: LedgerTx) => T | Promise<T>,
-    options: { create?: boolean; reads?: LedgerReads },
+    options: { create?: boolean; reads?: LedgerReads; commit?: boolean },
   ): Promise<T | null> {
     const now = this.clock.now();
     if (options.create) await this.createAccount(tx, appId, customerId, now);
@@ -160,7 +164,10 @@ export class CreditLedger {
     const ledger = new LedgerTx(session, account, now, read);
     const result = await work(ledger);
     await this.afterChanges(ledger);
-    await session.flush();
+    // In its own transaction (`write`) the held writes take the COMMIT with them: a consumption is then the
+    // lock's round trip and this one. On a caller's transaction (`writeOn`) they only go out.
+    if (options.commit) await session.commit();
+    else await session.flush();
     return result;
   }
 
@@ -212,9 +219,11 @@ export class CreditLedger {
       if (left === 0) break;
       const part = Math.min(lot.remaining, left);
       if (part <= 0) continue;
-      // Held back (sent with the entry and the account row): under the account lock it cannot fail, and
-      // if it ever did the send throws and the transaction rolls back.
-      l.tx.hold('update credit_lots set remaining = remaining - ? where id = ? and remaining >= ?', [part, lot.id, part], 1, `credit lot ${lot.id} changed under the account lock`);
+      // Held back (sent with the entry, the account row and, on MySQL/MariaDB, the COMMIT). The lot was read
+      // in this transaction under the account lock and lots are never deleted, so the update finds its row;
+      // an overdraw would violate credit_lots_remaining_check, and that error stops the batch before the
+      // COMMIT and rolls the transaction back. No changed-row count to wait for: it may ride the COMMIT.
+      l.tx.hold('update credit_lots set remaining = remaining - ? where id = ?', [part, lot.id], null, `credit lot ${lot.id}`);
       lot.remaining -= part;
       moves.push({ lot_id: lot.id, credits: -part });
       left -= part;
@@ -246,8 +255,10 @@ export class CreditLedger {
     return row;
   }
 
-  /** Appends one ledger entry and moves the in-memory balance by its credits. */
-  /** Held back with the lot updates (write-behind): it goes out with the next statement, the account row at the latest. */
+  /**
+   * Appends one ledger entry and moves the in-memory balance by its credits. Held back with the lot updates
+   * (write-behind): it goes out with the next statement, the account row and the COMMIT at the latest.
+   */
   append(l: LedgerTx, entry: NewEntry): CreditTransaction {
     const balanceAfter = l.account.balance + entry.credits;
     if (balanceAfter < 0) throw new Error(`credit balance of ${l.account.customerId} would become ${balanceAfter}`);
@@ -271,7 +282,8 @@ export class CreditLedger {
       metadata: entry.metadata ?? {},
       createdAt: l.now,
     };
-    l.tx.holdStatement(this.rows.insertStatement(CreditTransaction, [row]), 1, `credit transaction ${row.id}`);
+    // An INSERT adds its row or fails (a reused reference or entry key is a duplicate-key error): nothing to count.
+    l.tx.holdStatement(this.rows.insertStatement(CreditTransaction, [row]), null, `credit transaction ${row.id}`);
     l.appended.push(row);
     return row;
   }
@@ -342,33 +354,27 @@ export class CreditLedger {
         appId: a.appId,
       });
     }
-    await this.saveAccount(l.tx, a, l.now);
+    // Held like the entries: the row is locked by this transaction, so the update finds it.
+    const { sql, params } = this.accountUpdate(a, l.now, l.original);
+    l.tx.hold(sql, params, null, `credit account ${a.customerId}`);
   }
 
-  async saveAccount(tx: SqlSession, a: CreditAccount, now: Date): Promise<void> {
+  /**
+   * The UPDATE of the account row: with `original` (the row as read under the lock) only the columns that
+   * changed — a consumption moves the balance alone, so it sends one value instead of thirteen.
+   */
+  private accountUpdate(a: CreditAccount, now: Date, original?: Readonly<CreditAccount>): { sql: string; params: SqlValue[] } {
     a.updatedAt = now;
-    await tx.run(
-      `update credit_accounts set balance = ?, low_balance_threshold = ?, low_balance_notified = ?, renewal_enabled = ?, renewal_package = ?,
-         renewal_currency = ?, renewal_payment_method_id = ?, renewal_threshold = ?, renewal_status = ?, renewal_key = ?, renewal_order_id = ?,
-         renewal_attempts = ?, renewal_last_failure = ?, updated_at = ? where customer_id = ?`,
-      [
-        a.balance,
-        a.lowBalanceThreshold,
-        a.lowBalanceNotified,
-        a.renewalEnabled,
-        a.renewalPackage,
-        a.renewalCurrency,
-        a.renewalPaymentMethodId,
-        a.renewalThreshold,
-        a.renewalStatus,
-        a.renewalKey,
-        a.renewalOrderId,
-        a.renewalAttempts,
-        a.renewalLastFailure,
-        now,
-        a.customerId,
-      ],
-    );
+    const sets: string[] = [];
+    const params: SqlValue[] = [];
+    for (const [property, column] of SAVED_ACCOUNT_COLUMNS) {
+      if (original && original[property] === a[property]) continue;
+      sets.push(`${column} = ?`);
+      params.push(a[property]);
+    }
+    sets.push('updated_at = ?');
+    params.push(now, a.customerId);
+    return { sql: `update credit_accounts set ${sets.join(', ')} where customer_id = ?`, params };
   }
 
   private async createAccount(tx: SqlSession, appId: string, customerId: string, now: Date): Promise<void> {
@@ -396,6 +402,23 @@ export class CreditLedger {
     await this.rows.insertIgnore(tx, CreditAccount, [row]);
   }
 }
+
+/** What the ledger may change on an account row (besides `updated_at`), property and column. */
+const SAVED_ACCOUNT_COLUMNS: ReadonlyArray<readonly [keyof CreditAccount, string]> = [
+  ['balance', 'balance'],
+  ['lowBalanceThreshold', 'low_balance_threshold'],
+  ['lowBalanceNotified', 'low_balance_notified'],
+  ['renewalEnabled', 'renewal_enabled'],
+  ['renewalPackage', 'renewal_package'],
+  ['renewalCurrency', 'renewal_currency'],
+  ['renewalPaymentMethodId', 'renewal_payment_method_id'],
+  ['renewalThreshold', 'renewal_threshold'],
+  ['renewalStatus', 'renewal_status'],
+  ['renewalKey', 'renewal_key'],
+  ['renewalOrderId', 'renewal_order_id'],
+  ['renewalAttempts', 'renewal_attempts'],
+  ['renewalLastFailure', 'renewal_last_failure'],
+];
 
 const KIND_RANK: Record<LotKind, number> = { bonus: 0, granted: 1, renewal: 2, purchased: 2 };
 

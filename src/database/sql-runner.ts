@@ -1,7 +1,7 @@
 import { EntityManager, type Platform } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { Injectable } from '@nestjs/common';
-import { BatchSession, batchInTurn, driverValues, isSqlite, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
+import { BatchSession, batchInTurn, driverValues, isSqlite, type CommittingSession, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 
 /** The slice of knex's client the runner needs: MikroORM's own connection pool. */
@@ -85,7 +85,7 @@ export class SqlRunner implements SqlSession {
         if (session.started) await this.raw(connection, 'rollback').catch(() => undefined);
         throw err;
       }
-      if (session.started) await this.raw(connection, 'commit');
+      if (session.started && !session.committed) await this.raw(connection, 'commit');
       return result;
     } finally {
       await pool.releaseConnection(connection);
@@ -178,8 +178,9 @@ export class SqlRunner implements SqlSession {
  * connector's placeholders, never into the text). `pending` holds statements that must precede the next
  * one — a transaction's BEGIN — and are sent with it instead of costing a round trip of their own.
  */
-class MysqlSession extends BatchSession {
+class MysqlSession extends BatchSession implements CommittingSession {
   private pending: string[];
+  private finished = false;
 
   constructor(
     private readonly conn: MysqlConnection,
@@ -195,7 +196,20 @@ class MysqlSession extends BatchSession {
     return this.pending.length === 0;
   }
 
+  /** Whether `commitWith` committed the transaction. */
+  get committed(): boolean {
+    return this.finished;
+  }
+
+  /** The statements and the COMMIT in one round trip (CommittingSession); the runner then sends no COMMIT. */
+  async commitWith(statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+    const results = await this.batch([...statements, { sql: 'commit' }]);
+    this.finished = true;
+    return results.slice(0, statements.length);
+  }
+
   async batch(statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+    if (this.finished) throw new Error('the transaction was already committed');
     if (statements.length === 0) return [];
     const head = this.pending;
     this.pending = [];

@@ -25,6 +25,21 @@ export interface SqlSession {
   batch(statements: readonly SqlStatement[]): Promise<SqlResult[]>;
 }
 
+/**
+ * A transaction's session that can send its last statements and the COMMIT as one round trip (MySQL/MariaDB:
+ * a multi-statement query stops at its first failing statement, so the COMMIT runs only if every statement
+ * before it succeeded). Only for statements whose failure is an error — a constraint, a duplicate key —
+ * never for ones that would have to be checked by their changed-row count: that count arrives after the
+ * COMMIT. Once committed, the session takes no more statements and the runner sends no COMMIT of its own.
+ */
+export interface CommittingSession extends SqlSession {
+  commitWith(statements: readonly SqlStatement[]): Promise<SqlResult[]>;
+}
+
+export function canCommitWith(session: SqlSession): session is CommittingSession {
+  return typeof (session as Partial<CommittingSession>).commitWith === 'function';
+}
+
 export interface SqlStatement {
   sql: string;
   params?: readonly SqlValue[];

@@ -1,4 +1,4 @@
-import { BatchSession, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
+import { BatchSession, canCommitWith, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
 
 interface HeldWrite {
   statement: SqlStatement;
@@ -23,7 +23,11 @@ export class WriteBehindSession extends BatchSession {
     super();
   }
 
-  /** Holds a write back; it goes out with the next statement or `flush`. */
+  /**
+   * Holds a write back; it goes out with the next statement or `flush`. `expect`: the rows it must change,
+   * checked when its result comes back; null when its failure is a statement error (a constraint, a
+   * duplicate key), which also lets it ride the COMMIT (`commit`).
+   */
   hold(sql: string, params: readonly SqlValue[], expect: number | null, what: string): void {
     this.holdStatement({ sql, params }, expect, what);
   }
@@ -46,5 +50,18 @@ export class WriteBehindSession extends BatchSession {
 
   async flush(): Promise<void> {
     if (this.held.length > 0) await this.batch([]);
+  }
+
+  /**
+   * Sends what is held with the transaction's COMMIT, in one round trip, when the session underneath can
+   * (CommittingSession: MySQL/MariaDB) and no held write waits for its changed-row count — that count would
+   * arrive after the COMMIT, too late to roll back. Otherwise the same as `flush`, and the caller's
+   * transaction commits as usual. Only for the last thing a transaction does.
+   */
+  async commit(): Promise<void> {
+    const held = this.held;
+    if (held.length === 0 || !canCommitWith(this.inner) || held.some((h) => h.expect !== null)) return this.flush();
+    this.held = [];
+    await this.inner.commitWith(held.map((h) => h.statement));
   }
 }

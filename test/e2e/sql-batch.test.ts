@@ -88,6 +88,70 @@ describe('statements in one round trip', () => {
     expect(await description(id)).toBe('held');
   });
 
+  it('held writes can ride the COMMIT (MariaDB/MySQL), and a failing one stops it: nothing of the transaction stays', async () => {
+    const id = await createOrder(c, { amount: 805 });
+    const sent = spySent();
+    await sql.transaction(async (tx) => {
+      const w = new WriteBehindSession(tx);
+      await w.all('select id from orders where id = ?', [id]);
+      w.hold('update orders set description = ? where id = ?', ['committed with', id], null, 'description');
+      await w.commit();
+    });
+    if (TEST_DB === 'mysql') {
+      expect(sent.filter((s) => s.includes('orders') || s === 'commit')).toEqual([
+        'begin;\nselect id from orders where id = ?',
+        'update orders set description = ? where id = ?;\ncommit',
+      ]);
+    }
+    expect(await description(id)).toBe('committed with');
+
+    // A duplicate primary key in the held writes: the batch stops there, before its COMMIT, and rolls back.
+    const copy = { ...(await rows.select(sql, Order, 'id = ?', [id]))[0]!, reference: null };
+    await expect(
+      sql.transaction(async (tx) => {
+        const w = new WriteBehindSession(tx);
+        await w.all('select id from orders where id = ?', [id]);
+        w.hold('update orders set description = ? where id = ?', ['rolled back', id], null, 'description');
+        w.holdStatement(rows.insertStatement(Order, [copy]), null, 'the copy');
+        await w.commit();
+      }),
+    ).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+    expect(await description(id)).toBe('committed with');
+
+    // A held write that waits for its changed-row count never rides the COMMIT: it is checked first.
+    sent.length = 0;
+    await expect(
+      sql.transaction(async (tx) => {
+        const w = new WriteBehindSession(tx);
+        w.hold('update orders set description = ? where id = ?', ['lost', id], null, 'kept');
+        w.hold('update orders set description = ? where id = ?', ['x', 'ord_missing'], 1, 'the missing order');
+        await w.commit();
+      }),
+    ).rejects.toThrow('the missing order: changed 0 rows, not 1');
+    expect(await description(id)).toBe('committed with');
+    if (TEST_DB === 'mysql') expect(sent.some((s) => s.endsWith('commit'))).toBe(false);
+  });
+
+  it('a lot can never go below zero nor above its credits: the database refuses it', async () => {
+    const customer = await createCustomer(c);
+    await grant(c, customer, 10);
+    const [lot] = await sql.all<{ id: string }>('select id from credit_lots where customer_id = ?', [customer]);
+    await expect(sql.run('update credit_lots set remaining = remaining - 11 where id = ?', [lot!.id])).rejects.toThrow(/credit_lots_remaining_check|CHECK constraint failed/);
+    await expect(sql.run('update credit_lots set remaining = remaining + 1 where id = ?', [lot!.id])).rejects.toThrow(/credit_lots_remaining_check|CHECK constraint failed/);
+    expect((await getBalance(c, customer)).balance).toBe(10);
+  });
+
+  /** Every query text sent to MySQL/MariaDB from now on (nothing on SQLite). */
+  function spySent(): string[] {
+    const sent: string[] = [];
+    const original = sql.mysqlQuery.bind(sql);
+    vi.spyOn(sql, 'mysqlQuery').mockImplementation((conn, text, params) => {
+      sent.push(text);
+      return original(conn, text, params);
+    });
+    return sent;
+  }
+
   it.runIf(TEST_DB === 'mysql')('MariaDB/MySQL: BEGIN travels with the first statement, and a transaction that ran nothing sends nothing', async () => {
     const id = await createOrder(c, { amount: 804 });
     const sent: string[] = [];
@@ -113,7 +177,7 @@ describe('statements in one round trip', () => {
     expect(await description(id)).toBe('one trip');
   });
 
-  it.runIf(TEST_DB === 'mysql')('MariaDB/MySQL: a consumption is two round trips on the credit tables (lock + reads, then writes) and a COMMIT', async () => {
+  it.runIf(TEST_DB === 'mysql')('MariaDB/MySQL: a consumption is two round trips (lock + reads, then writes + COMMIT)', async () => {
     const customer = await createCustomer(c);
     await grant(c, customer, 1000); // far above the low-balance threshold: no notice to read lots for
     const sent: string[] = [];
@@ -127,7 +191,9 @@ describe('statements in one round trip', () => {
     const credit = sent.filter((s) => s.includes('credit_'));
     expect(credit).toHaveLength(2);
     expect(credit[0]).toMatch(/^begin;\nselect \* from credit_accounts where customer_id = \? for update;\nselect \* from credit_transactions .*;\nselect \* from credit_lots /);
-    expect(credit[1]).toMatch(/^update credit_lots .*;\ninsert into credit_transactions .*;\nupdate credit_accounts /s);
+    expect(credit[1]).toMatch(/^update credit_lots set remaining = remaining - \? where id = \?;\ninsert into credit_transactions .*;\nupdate credit_accounts set balance = \?, updated_at = \? where customer_id = \?;\ncommit$/s);
+    // The COMMIT rode the writes: the consumption sent none of its own.
+    expect(sent.filter((s) => s === 'commit')).toEqual([]);
     expect((await getBalance(c, customer)).balance).toBe(997);
     // A replay answers the first transaction from the lock's round trip and writes nothing.
     const again = await consume(c, customer, 3, 'batch-ref-1');
