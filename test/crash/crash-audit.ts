@@ -379,6 +379,37 @@ export async function auditCredits(db: Connection): Promise<CreditsAudit> {
   return { paidPackageOrders: paid, granted, customers: accounts.length, violations };
 }
 
+export interface ConsumptionAudit {
+  customers: number;
+  debits: number;
+  violations: string[];
+}
+
+/**
+ * The consumptions that ran through the kills: every reference the client saw answered 201 is debited exactly
+ * once, and nothing is debited that the client was not answered for (each was sent until answered).
+ */
+export async function auditConsumption(db: Connection, answered: Map<string, Set<string>>): Promise<ConsumptionAudit> {
+  const violations: string[] = [];
+  let debits = 0;
+  for (const [customerId, references] of answered) {
+    const entries = await rows<{ reference: string; n: number; credits: number }>(
+      db,
+      "select reference, count(*) as n, sum(credits) as credits from credit_transactions where customer_id = ? and type = 'consume' group by reference",
+      [customerId],
+    );
+    const found = new Set<string>();
+    for (const e of entries) {
+      found.add(e.reference);
+      debits += Number(e.n);
+      if (Number(e.n) !== 1 || Number(e.credits) !== -1) violations.push(`customer ${customerId}: reference ${e.reference} debited ${e.n} times (${e.credits} credits)`);
+      if (!references.has(e.reference)) violations.push(`customer ${customerId}: reference ${e.reference} debited but never answered 201`);
+    }
+    for (const reference of references) if (!found.has(reference)) violations.push(`customer ${customerId}: reference ${reference} answered 201 but not debited`);
+  }
+  return { customers: answered.size, debits, violations };
+}
+
 export interface InvoicesAudit {
   paidOrders: number;
   invoiced: number;

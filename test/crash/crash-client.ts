@@ -26,6 +26,8 @@ export class ClientLedger {
   /** Orders the client stopped waiting for (outcome left to reconciliation). */
   gaveUp = 0;
   unpaid = 0;
+  /** Credit consumptions answered (issue 10). */
+  consumptions = 0;
   /** Orders the client saw paid (a succeeded charge or a paid order): they must end paid. */
   readonly seenPaid = new Set<string>();
   readonly orders = new Set<string>();
@@ -241,6 +243,42 @@ export class CrashClient {
     }
     this.ledger.unpaid++;
     return 'unpaid';
+  }
+
+  /**
+   * Credit consumptions beside the payments, so kills also land mid-debit (issue 10; on MariaDB a debit's
+   * writes ride its COMMIT). `customers` customers get a large grant first; then one credit at a time, round
+   * robin, until `stop()`. Each consumption is sent until it is answered, always with its own reference, so a
+   * debit a kill interrupted is either found (the first transaction answered again) or made now — never twice.
+   * Returns the references answered 201, per customer.
+   */
+  async consumeUntil(runId: string, customers: number, stop: () => boolean, concurrency = 2): Promise<Map<string, Set<string>>> {
+    const answered = new Map<string, Set<string>>();
+    for (let i = 0; i < customers; i++) {
+      const customer = await this.call('POST', '/v1/customers', { email: `consumer${i}@example.com` }, `crash-${runId}-consumer-${i}`);
+      if (customer.status !== 201) throw new Error(`create customer → ${customer.status} ${JSON.stringify(customer.body)}`);
+      const id = String(customer.body.id);
+      const granted = await this.call('POST', `/v1/customers/${id}/credits/grants`, { credits: 1_000_000, reason: 'crash suite', reference: `crash-${runId}-grant-${i}` });
+      if (granted.status !== 201) throw new Error(`grant → ${granted.status} ${JSON.stringify(granted.body)}`);
+      answered.set(id, new Set());
+    }
+    const ids = [...answered.keys()];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (!stop()) {
+        const n = next++;
+        const id = ids[n % ids.length]!;
+        const reference = `crash-${runId}-consume-${n}`;
+        const res = await this.call('POST', `/v1/customers/${id}/credits/consume`, { credits: 1, reference });
+        if (res.status === 201 && res.body.reference === reference) answered.get(id)!.add(reference);
+        else this.unexpected(`consume ${reference} → ${res.status} ${JSON.stringify(res.body)}`);
+        this.ledger.consumptions++;
+        // A steady trickle (≤ 80/s for two workers), not a flood that would slow the payments under test.
+        await sleep(25);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return answered;
   }
 
   private unexpected(what: string): 'unpaid' {

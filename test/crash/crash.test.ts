@@ -9,7 +9,7 @@ import { sleep, stopAll } from '../support/child-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { OUTPUT_DIR, recordSecret, TEST_DB } from '../support/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-import { auditCredits, auditInvariants, auditInvoices, auditNotifications, discrepancies, waitForSettle, type ReconciliationReportView } from './crash-audit';
+import { auditConsumption, auditCredits, auditInvariants, auditInvoices, auditNotifications, discrepancies, waitForSettle, type ReconciliationReportView } from './crash-audit';
 import { killsSoFar, newChaosLog, runChaos } from './crash-chaos';
 import { ClientLedger, CrashClient, InFlight } from './crash-client';
 import { crashParams, seededRandom } from './crash-params';
@@ -120,12 +120,14 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
       }
     };
     const load = Promise.all(Array.from({ length: params.concurrency }, worker)).finally(() => (loadDone = true));
+    // Issue 10: credit consumptions run beside the payments until the load ends, so kills land mid-debit too.
+    const consumption = client.consumeUntil(runId, 4, () => loadDone);
     const chaos = runChaos(
       { smartpay: smartpay!, sandbox: sandbox!, inFlight, random: seededRandom(params.seed + 1), progress: () => finished, total: plans.length, loadDone: () => loadDone },
       params.kills,
       chaosLog,
     ).finally(() => (chaosDone = true));
-    await Promise.all([load, chaos]);
+    const [answered] = await Promise.all([consumption, load, chaos]);
     const loadMs = Date.now() - started;
 
     // A final restart on a quiet system, then reconciliation settles what the kills left open.
@@ -136,6 +138,7 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     const audit = await auditInvariants(db!, sandbox!, ledger);
     const notifications = await auditNotifications(db!, sandbox!, receiver!.received);
     const credits = await auditCredits(db!);
+    const consumed = await auditConsumption(db!, answered);
     const invoices = await auditInvoices(db!);
 
     const from = new Date(started - 60_000).toISOString();
@@ -163,9 +166,10 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
       `  report: matched=${report.matched} missing_locally=${report.missing_locally.length} missing_at_gateway=${report.missing_at_gateway.length} amount_mismatches=${report.amount_mismatches.length} status_mismatches=${report.status_mismatches.length}`,
       `  settle: open charges=${settle.openCharges} open orders=${settle.openOrders} overdue jobs=${settle.overdueJobs} expired leases=${settle.expiredLeases} undispatched events=${settle.undispatchedEvents} pending deliveries=${settle.pendingDeliveries} unsent e-mails=${settle.unsentEmails}`,
       `  notifications: paid orders=${notifications.paidOrders} webhook deliveries received=${receiver!.received.length} (repeated webhook-ids: ${notifications.repeatedDeliveries}) receipts at Postmark=${notifications.receiptsAtPostmark} e-mails ${JSON.stringify(notifications.emails)}`,
-      `  credits: paid package orders=${credits.paidPackageOrders} granted=${credits.granted} (550 credits each) customers checked=${credits.customers}`,
+      `  credits: paid package orders=${credits.paidPackageOrders} granted=${credits.granted} (550 credits each) customers checked=${credits.customers}; ` +
+        `consumptions answered=${ledger.consumptions} debited=${consumed.debits} over ${consumed.customers} customers`,
       `  invoices: paid orders=${invoices.paidOrders} with one live sale document=${invoices.invoiced} accepted=${invoices.accepted} per series ${JSON.stringify(invoices.series)}`,
-      ...[...notifications.eventViolations, ...notifications.undelivered, ...notifications.receiptViolations, ...credits.violations, ...invoices.violations].map((v) => `  VIOLATION: ${v}`),
+      ...[...notifications.eventViolations, ...notifications.undelivered, ...notifications.receiptViolations, ...credits.violations, ...consumed.violations, ...invoices.violations].map((v) => `  VIOLATION: ${v}`),
       ...audit.jobs.dead.map((d) => `  dead job: ${d}`),
       ...[...audit.lost, ...audit.phantom, ...audit.reverted, ...audit.lostJobs, ...audit.doubleCharges].map((v) => `  VIOLATION: ${v}`),
       ...ledger.unexpected.map((u) => `  unexpected answer: ${u}`),
@@ -212,6 +216,10 @@ describe.skipIf(TEST_DB !== 'mysql')('crash safety: SIGKILL under load, then rec
     expect(credits.violations).toEqual([]);
     expect(credits.paidPackageOrders).toBeGreaterThan(0);
     expect(credits.granted).toBe(credits.paidPackageOrders);
+    // Consumptions through the kills: each answered reference debited exactly once, nothing else debited.
+    expect(consumed.violations).toEqual([]);
+    expect(consumed.debits).toBe(ledger.consumptions);
+    expect(consumed.debits).toBeGreaterThan(0);
     // Issue 11: one live sale document per paid order, gapless series, through every kind of kill.
     expect(invoices.violations).toEqual([]);
     expect(invoices.invoiced).toBe(audit.paidOrders);
