@@ -14,13 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { charge, clientOf, createOrder, CULQI_VISA, expectCharge, getCharge, getOrder, mpToken, type Client } from '../support/charge-fixtures';
 import { clearFault, culqiCardToken, culqiChargesFor, injectFault, mercadoPagoPaymentsFor, sandboxInfo, type SandboxInfo } from '../support/sandbox-client';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { sleep } from '../support/wait';
 
 // Long enough that a loaded CI machine cannot spend it between keepOpen() and the charge that relies on
 // the open circuit (1 s was seen to run out under a parallel suite); the last test waits it out once.
 const HALF_OPEN_AFTER_MS = 3000;
 const ENV = { CIRCUIT_BREAKER_THRESHOLD: '2', CIRCUIT_BREAKER_HALF_OPEN_AFTER: `${HALF_OPEN_AFTER_MS / 1000}s`, GATEWAY_TIMEOUT_MS: '500' };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** One app with a customer whose card is saved at both gateways. */
 async function setUp(): Promise<{ t: TestApp; c: Client; info: SandboxInfo; customerId: string; pmId: string }> {

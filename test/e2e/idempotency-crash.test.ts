@@ -18,8 +18,8 @@ import { clientOf, culqiCharge, getOrder, payWithCulqi, payWithMercadoPago } fro
 import { culqiCardToken, culqiChargesFor, type SandboxInfo } from '../support/sandbox-client';
 import { bearer, type TestApp } from '../support/test-app';
 import { startSandboxApp } from '../support/sandbox-app';
+import { sleep } from '../support/wait';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const caller = (t: TestApp) => ({ appId: t.appId, keyId: 'key_x' });
 
 /**

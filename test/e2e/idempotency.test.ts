@@ -4,8 +4,8 @@ import { IdempotencyService } from '../../src/common/idempotency/idempotency.ser
 import { requestFingerprint } from '../../src/common/idempotency/request-fingerprint';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { TEST_DB } from '../support/test-env';
+import { sleep } from '../support/wait';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const REPLAYED = 'idempotent-replayed';
 
 interface RawResponse {

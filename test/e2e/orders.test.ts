@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/common/ids';
 import { OrderExpiryJob } from '../../src/orders/order-expiry.job';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
+import { sleep } from '../support/wait';
 
 const HOUR_MS = 3_600_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 describe('orders', () => {

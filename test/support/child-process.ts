@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LOG_DIR, TEST_DB } from './test-env';
+import { sleep } from './wait';
 
 /**
  * A clean environment for a spawned SmartPay process: only what a shell user has (no NODE_ENV=test
@@ -149,4 +150,5 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Re-exported for the suites that drive child processes (one definition, in wait.ts). */
+export { sleep };

@@ -13,6 +13,7 @@ import { GatewayHttpClient, type GatewayHttpResult } from '../../src/gateways/ht
 import type { CallContext } from '../../src/gateways/payment-gateway.port';
 import { GatewayCircuitBreakers } from '../../src/gateways/resilience/gateway-circuit-breakers';
 import { RoutingService } from '../../src/gateways/routing.service';
+import { sleep } from '../support/wait';
 
 type Mode = { status: number } | 'hang' | 'reset' | { status: number; delayMs: number };
 
@@ -57,7 +58,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const newBreakers = () => new GatewayCircuitBreakers({ threshold: THRESHOLD, halfOpenAfterMs: HALF_OPEN_AFTER_MS }, ['culqi', 'mercadopago']);
 
 describe('GatewayHttpClient circuit breaker', () => {

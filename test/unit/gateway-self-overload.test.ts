@@ -21,6 +21,7 @@ import { GatewayHttpClient, type GatewayHttpRequest, type GatewayHttpResult } fr
 import { GatewayCircuit } from '../../src/gateways/resilience/gateway-circuit';
 import { GatewayCircuitBreakers } from '../../src/gateways/resilience/gateway-circuit-breakers';
 import { isUnhealthy } from '../../src/gateways/resilience/gateway-health';
+import { sleep } from '../support/wait';
 
 const THRESHOLD = 3;
 const HALF_OPEN_AFTER_MS = 200;
@@ -112,7 +113,6 @@ const echo = (result: GatewayHttpResult): Echo => {
   return result.json as Echo;
 };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Blocks this thread's event loop, as a saturated SmartPay does between two turns. */
 function blockEventLoop(ms: number): void {
