@@ -210,7 +210,14 @@ describe.skipIf(!HAS_CHROMIUM)('e-mails in a real browser', () => {
             expect(await page.locator('.sp-amount').innerText()).toBe('B001-00000013');
             expect(await page.getByText('Reemplazamos tu comprobante', { exact: true }).isVisible()).toBe(true);
             expect(await page.getByText('Comprobante anterior (sin validez)', { exact: true }).isVisible()).toBe(true);
-            expect(await page.getByText('B001-00000012', { exact: true }).isVisible()).toBe(true);
+            expect(await page.getByRole('cell', { name: 'B001-00000012', exact: true }).isVisible()).toBe(true);
+            // Each document number sits on one line wherever it appears (the sentence, the panel, the table).
+            const lines = await page.evaluate(() =>
+              [...document.querySelectorAll('span')]
+                .filter((s) => /^B001-\d{8}$/.test(s.textContent ?? ''))
+                .map((s) => `${s.textContent}:${s.getClientRects().length}`),
+            );
+            expect(lines).toEqual(['B001-00000012:1', 'B001-00000013:1', 'B001-00000013:1', 'B001-00000012:1', 'B001-00000013:1']);
           }
           await page.screenshot({ path: join(OUTPUT_DIR, `email-${name}-es-${width}.png`), fullPage: true });
           if (name === 'invoice-replaced' && width === 375 && process.env.WRITE_DOCS_SCREENSHOTS === '1') {

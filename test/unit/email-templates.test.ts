@@ -16,6 +16,7 @@ import {
   sampleSummary,
 } from '../support/email-samples';
 import { DECLINE_CODES, FAILURE_CODES, reasonFor, textFor } from '../../src/notifications/templates/email-text';
+import { keepTogether } from '../../src/notifications/templates/email-blocks';
 import { contrastRatio, escapeHtml, mj, textColorOn } from '../../src/notifications/templates/mjml-markup';
 import { formatDate, formatDateTime, formatMoney, formatPointsDelta, formatShortDate, formatShortDateRange } from '../../src/notifications/templates/money-format';
 
@@ -29,6 +30,8 @@ function visibleText(html: string): string {
   return html
     .replace(/<head>[\s\S]*?<\/head>/, '')
     .replace(/<!--[\s\S]*?-->/g, '')
+    // Inline tags add no space where a browser shows none ("<span>B001-00000013</span>," reads "B001-00000013,").
+    .replace(/<\/?(span|b|strong|em|i|a)\b[^>]*>/g, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -387,6 +390,18 @@ describe('invoice replaced', () => {
     }
     expect(text).toMatch(/^Comprobante anterior \(sin validez\): +B001-00000012$/m);
     expect(text).toMatch(/^Nuevo comprobante: +B001-00000013$/m);
+    // A document number never breaks at its hyphen on a phone: in the sentence and in the details table.
+    for (const number of ['B001-00000012', 'B001-00000013']) {
+      expect(html.split(`<span style="white-space:nowrap">${number}</span>`).length - 1, number).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('keeps chosen words on one line and escapes the rest like any interpolation', () => {
+    expect(String(keepTogether('a <b> F001-1 and F001-1.', ['F001-1', '']))).toBe(
+      'a &lt;b&gt; <span style="white-space:nowrap">F001-1</span> and <span style="white-space:nowrap">F001-1</span>.',
+    );
+    expect(String(keepTogether('x+y (z)', ['x+y', '(z)']))).toBe('<span style="white-space:nowrap">x+y</span> <span style="white-space:nowrap">(z)</span>');
+    expect(String(keepTogether('<i>', []))).toBe('&lt;i&gt;');
   });
 
   it('speaks English; a credit note is about the refund', async () => {

@@ -57,6 +57,18 @@ const ROW_LABEL = `padding:9px 12px 9px 0;border-bottom:1px solid ${RULE};color:
 const ROW_VALUE = `padding:9px 0;border-bottom:1px solid ${RULE};text-align:right;vertical-align:top;overflow-wrap:anywhere;word-break:break-word;`;
 
 /** Label / value rows (order, reference, method…); rows whose value is null are left out. */
+/**
+ * `text` with each of `words` kept on one line (document numbers such as B001-00000012 would otherwise break
+ * at their hyphen on a phone); everything else wraps as usual and is escaped like any interpolation.
+ */
+export function keepTogether(text: string, words: readonly string[]): Markup {
+  const wanted = words.filter((w) => w.length > 0);
+  if (wanted.length === 0) return mj`${text}`;
+  const pattern = new RegExp(`(${wanted.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`);
+  const parts = text.split(pattern).map((part, i) => (i % 2 === 1 ? mj`<span style="white-space:nowrap">${part}</span>` : part));
+  return mj`${parts}`;
+}
+
 export function detailsTable(rows: readonly (readonly [string, Interpolation])[]): Markup {
   const present = rows.filter(([, value]) => value !== null && value !== undefined && value !== '');
   return mj`<mj-table padding="0 0 16px 0" font-size="14px" line-height="1.45" color="${INK}" css-class="sp-details">${present.map(

@@ -1,5 +1,5 @@
 import type { InvoiceReplacedModel } from './email-models';
-import { accentOnWhite, amountPanel, detailsTable, heading, paragraph, section, subheading } from './email-blocks';
+import { accentOnWhite, amountPanel, detailsTable, heading, keepTogether, paragraph, section, subheading } from './email-blocks';
 import { DEFAULT_TIME_ZONE, type EmailDraft, emailLayout, footerText, subjectLine } from './email-layout';
 import { textFor } from './email-text';
 import { invoiceReplacedText } from './invoice-replaced-text';
@@ -26,14 +26,14 @@ export function invoiceReplacedEmail(m: InvoiceReplacedModel): EmailDraft {
 
   const body = mj`${section(
     mj`${heading(t.heading, accentOnWhite(m.brand.primaryColor))}
-      ${paragraph(mj`${base.greeting(m.customerName)}<br />${intro}`)}`,
+      ${paragraph(mj`${base.greeting(m.customerName)}<br />${keepTogether(intro, [m.replacedNumber, m.replacementNumber])}`)}`,
     { padding: '24px 24px 4px 24px' },
   )}
   ${amountPanel(t.labels.replacement, m.replacementNumber, `${total} · ${issued}`, m.brand.primaryColor)}
   ${section(
     mj`${paragraph(t.nothingToDo(m.document), { size: '14px', cssClass: 'sp-next' })}
       ${subheading(t.labels.details)}
-      ${detailsTable(details)}`,
+      ${detailsTable(details.map(([label, value]) => [label, value === m.replacedNumber || value === m.replacementNumber ? keepTogether(value, [value]) : value] as const))}`,
     { padding: '8px 24px 20px 24px', last: true, cssClass: 'sp-body' },
   )}`;
 
