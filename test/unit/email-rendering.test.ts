@@ -48,6 +48,10 @@ const FIT_SCRIPT = `(() => {
   }
   return { scrollWidth: document.scrollingElement.scrollWidth, outside };
 })()`;
+/** Every span holding just a document number, with how many line boxes it takes ("B001-00000012:1"). */
+const DOCUMENT_NUMBER_LINES = `Array.from(document.querySelectorAll('span'))
+  .filter((s) => /^B001-\\d{8}$/.test(s.textContent || ''))
+  .map((s) => s.textContent + ':' + s.getClientRects().length)`;
 /** The computed background colour of the first element matching a CSS selector. */
 const backgroundOf = (selector: string): string => `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).backgroundColor`;
 
@@ -212,11 +216,7 @@ describe.skipIf(!HAS_CHROMIUM)('e-mails in a real browser', () => {
             expect(await page.getByText('Comprobante anterior (sin validez)', { exact: true }).isVisible()).toBe(true);
             expect(await page.getByRole('cell', { name: 'B001-00000012', exact: true }).isVisible()).toBe(true);
             // Each document number sits on one line wherever it appears (the sentence, the panel, the table).
-            const lines = await page.evaluate(() =>
-              [...document.querySelectorAll('span')]
-                .filter((s) => /^B001-\d{8}$/.test(s.textContent ?? ''))
-                .map((s) => `${s.textContent}:${s.getClientRects().length}`),
-            );
+            const lines = await page.evaluate<string[]>(DOCUMENT_NUMBER_LINES);
             expect(lines).toEqual(['B001-00000012:1', 'B001-00000013:1', 'B001-00000013:1', 'B001-00000012:1', 'B001-00000013:1']);
           }
           await page.screenshot({ path: join(OUTPUT_DIR, `email-${name}-es-${width}.png`), fullPage: true });
