@@ -281,7 +281,8 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in Chromium', () => {
         registration: { getNotifications(): Promise<{ title: string; body: string; tag: string; requireInteraction: boolean; data: unknown }[]> };
       };
       scope.dispatchEvent(new scope.PushEvent('push', { data: JSON.stringify(payload) }));
-      for (let i = 0; i < 50; i++) {
+      // Up to 15 s: on a loaded CI machine showing the notification once took longer than 5 s.
+      for (let i = 0; i < 150; i++) {
         const list = await scope.registration.getNotifications();
         if (list.length > 0) return list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction, data: n.data }));
         await new Promise((r) => setTimeout(r, 100));
