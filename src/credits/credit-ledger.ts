@@ -5,7 +5,7 @@ import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import { EntityRows } from '../database/entity-rows';
 import { SqlRunner } from '../database/sql-runner';
-import { rowsOf, type SqlSession, type SqlValue } from '../database/sql-session';
+import { rowsOf, type SqlSession } from '../database/sql-session';
 import { WriteBehindSession } from '../database/write-behind';
 import { EventRecorder } from '../events/event-recorder';
 import { JobQueue } from '../jobs/job-queue';
@@ -29,7 +29,7 @@ export class LedgerTx {
   /** Whether an entry took credits away (consumption, expiry): only a decrease can be a crossing. */
   private decreased = false;
   readonly appended: CreditTransaction[] = [];
-  /** The account as read under the lock: saving writes only the columns that differ from it. */
+  /** The account as read under the lock: saving it writes only the columns that differ from this. */
   readonly original: Readonly<CreditAccount>;
 
   constructor(
@@ -354,27 +354,11 @@ export class CreditLedger {
         appId: a.appId,
       });
     }
-    // Held like the entries: the row is locked by this transaction, so the update finds it.
-    const { sql, params } = this.accountUpdate(a, l.now, l.original);
-    l.tx.hold(sql, params, null, `credit account ${a.customerId}`);
-  }
-
-  /**
-   * The UPDATE of the account row: with `original` (the row as read under the lock) only the columns that
-   * changed — a consumption moves the balance alone, so it sends one value instead of thirteen.
-   */
-  private accountUpdate(a: CreditAccount, now: Date, original?: Readonly<CreditAccount>): { sql: string; params: SqlValue[] } {
-    a.updatedAt = now;
-    const sets: string[] = [];
-    const params: SqlValue[] = [];
-    for (const [property, column] of SAVED_ACCOUNT_COLUMNS) {
-      if (original && original[property] === a[property]) continue;
-      sets.push(`${column} = ?`);
-      params.push(a[property]);
-    }
-    sets.push('updated_at = ?');
-    params.push(now, a.customerId);
-    return { sql: `update credit_accounts set ${sets.join(', ')} where customer_id = ?`, params };
+    // Only the columns that changed (a consumption: the balance and updated_at), held like the entries: the
+    // row is locked by this transaction, so the update finds it.
+    a.updatedAt = l.now;
+    const update = this.rows.updateChangedStatement(CreditAccount, a, l.original, 'customer_id = ?', [a.customerId]);
+    if (update) l.tx.holdStatement(update, null, `credit account ${a.customerId}`);
   }
 
   private async createAccount(tx: SqlSession, appId: string, customerId: string, now: Date): Promise<void> {
@@ -402,23 +386,6 @@ export class CreditLedger {
     await this.rows.insertIgnore(tx, CreditAccount, [row]);
   }
 }
-
-/** What the ledger may change on an account row (besides `updated_at`), property and column. */
-const SAVED_ACCOUNT_COLUMNS: ReadonlyArray<readonly [keyof CreditAccount, string]> = [
-  ['balance', 'balance'],
-  ['lowBalanceThreshold', 'low_balance_threshold'],
-  ['lowBalanceNotified', 'low_balance_notified'],
-  ['renewalEnabled', 'renewal_enabled'],
-  ['renewalPackage', 'renewal_package'],
-  ['renewalCurrency', 'renewal_currency'],
-  ['renewalPaymentMethodId', 'renewal_payment_method_id'],
-  ['renewalThreshold', 'renewal_threshold'],
-  ['renewalStatus', 'renewal_status'],
-  ['renewalKey', 'renewal_key'],
-  ['renewalOrderId', 'renewal_order_id'],
-  ['renewalAttempts', 'renewal_attempts'],
-  ['renewalLastFailure', 'renewal_last_failure'],
-];
 
 const KIND_RANK: Record<LotKind, number> = { bonus: 0, granted: 1, renewal: 2, purchased: 2 };
 

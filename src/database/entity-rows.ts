@@ -97,6 +97,22 @@ export class EntityRows {
     return this.mapAll(entity, await session.all(sql, params));
   }
 
+  /**
+   * `update <table> set … where <where>` naming only the columns whose property differs between `value` and
+   * `original` (the row as it was read; `===`, so a new Date counts as a change); null when none differs.
+   * Derived from the entity's metadata like the INSERT, so a column added by a migration is saved too.
+   */
+  updateChangedStatement<T extends object>(entity: EntityClass<T>, value: T, original: Readonly<T>, where: string, whereParams: readonly SqlValue[]): SqlStatement | null {
+    const now = value as Record<string, unknown>;
+    const before = original as Record<string, unknown>;
+    const changed = this.shape(entity).columns.filter((c) => now[c.property] !== before[c.property]);
+    if (changed.length === 0) return null;
+    return {
+      sql: `update ${this.shape(entity).table} set ${changed.map((c) => `${c.column} = ?`).join(', ')} where ${where}`,
+      params: [...changed.map((c) => toSql(now[c.property], c.kind)), ...whereParams],
+    };
+  }
+
   /** `select` as a statement, for SqlSession.batch; map its rows with `mapAll`. */
   selectStatement<T extends object>(entity: EntityClass<T>, where: string, params: readonly SqlValue[]): SqlStatement {
     return { sql: `select * from ${this.shape(entity).table} where ${where}`, params, reads: true };
