@@ -154,12 +154,7 @@ describe('statements in one round trip', () => {
 
   it.runIf(TEST_DB === 'mysql')('MariaDB/MySQL: BEGIN travels with the first statement, and a transaction that ran nothing sends nothing', async () => {
     const id = await createOrder(c, { amount: 804 });
-    const sent: string[] = [];
-    const original = sql.mysqlQuery.bind(sql);
-    vi.spyOn(sql, 'mysqlQuery').mockImplementation((conn, text, params) => {
-      sent.push(text);
-      return original(conn, text, params);
-    });
+    const sent = spySent();
     await sql.transaction(async (tx) => {
       await tx.run('update orders set description = ? where id = ?', ['one trip', id]);
       await tx.all('select id from orders where id = ?', [id]);
@@ -180,12 +175,7 @@ describe('statements in one round trip', () => {
   it.runIf(TEST_DB === 'mysql')('MariaDB/MySQL: a consumption is two round trips (lock + reads, then writes + COMMIT)', async () => {
     const customer = await createCustomer(c);
     await grant(c, customer, 1000); // far above the low-balance threshold: no notice to read lots for
-    const sent: string[] = [];
-    const original = sql.mysqlQuery.bind(sql);
-    vi.spyOn(sql, 'mysqlQuery').mockImplementation((conn, text, params) => {
-      sent.push(text);
-      return original(conn, text, params);
-    });
+    const sent = spySent();
     const res = await consume(c, customer, 3, 'batch-ref-1');
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const credit = sent.filter((s) => s.includes('credit_'));
