@@ -13,7 +13,8 @@ import { answerClientErrorsAsProblems } from './common/http/client-error';
 import { answerFallthroughAsProblems } from './common/http/fallthrough';
 import { RouteTable } from './common/http/route-table';
 import { DOCS_CSP, securityHeaders } from './common/http/security-headers';
-import { createHttpLogger, createRootLogger } from './common/logging/logger';
+import { accessLog } from './common/logging/access-log';
+import { createRootLogger } from './common/logging/logger';
 import type { AppConfig } from './config/app-config';
 import { resolveDatabase } from './database/database-flavor';
 import { mountDocs } from './docs/openapi';
@@ -41,7 +42,7 @@ export async function createApp(config: AppConfig): Promise<SmartPayApp> {
   server.disable('x-powered-by');
   server.set('etag', false);
   // Order matters: request id + access log first, so every later failure is logged with its id.
-  app.use(createHttpLogger(logger));
+  app.use(accessLog(logger));
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   // Before anything that may answer, so errors carry them too; /docs gets the policy its page needs.
   app.use(securityHeaders(config));

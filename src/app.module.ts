@@ -7,6 +7,7 @@ import { AppsModule } from './apps/apps.module';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { LogFlushOnShutdown, ROOT_LOGGER } from './common/logging/log-flush';
 import type { AppConfig, DatabaseConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CreditsModule } from './credits/credits.module';
@@ -38,8 +39,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        // The pino-http middleware is installed first thing in createApp (so even requests that fail
-        // in the body parser get an access-log line); here Nest only binds that request logger.
+        // The access-log middleware is installed first thing in createApp (so even requests that fail in
+        // the body parser get an access-log line) and sets req.log; here Nest only binds that request logger.
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
         DatabaseModule.forRoot(database),
         CommonModule,
@@ -68,6 +69,8 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: ROOT_LOGGER, useValue: logger },
+        LogFlushOnShutdown,
       ],
     };
   }

@@ -388,3 +388,15 @@ describe('/metrics with METRICS_TOKEN', () => {
     expect(ok.text).toContain('smartpay_http_request_duration_seconds');
   });
 });
+
+describe('log lines held in the logger’s block', () => {
+  it('are all in the file as soon as the app has closed', async () => {
+    const t = await startTestApp();
+    const id = `flush-${randomBytes(8).toString('hex')}`;
+    expect((await t.http.get('/health/ready').set('X-Request-Id', id)).status).toBe(200);
+    await t.close();
+    const text = readFileSync(join(LOG_DIR, `${TEST_DB}-${process.pid}.log`), 'utf8');
+    const line = text.split('\n').find((l) => l.includes(id));
+    expect(line && JSON.parse(line)).toMatchObject({ request_id: id, msg: 'GET /health/ready 200' });
+  });
+});

@@ -9,6 +9,7 @@ import { SQLITE_MIGRATIONS } from '../../src/database/migrations/sqlite';
 import { freePort, run, Running, shellEnv, stopAll } from '../support/child-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { recordSecret, TEST_DB } from '../support/test-env';
+import { until } from '../support/wait';
 
 /**
  * The issue's first acceptance criterion, end to end: `npm start` in a fresh checkout (a copy of the
@@ -163,7 +164,8 @@ describe('npm start', { timeout: 120_000 }, () => {
     const waiting = await startBuilt(env);
     const notReady = (await (await ready(waiting, port, 503)).json()) as { checks: { migrations: string } };
     expect(notReady.checks.migrations).toMatch(/pending/);
-    expect(waiting.stdout).toContain('migrations are pending'); // and the first-start setup was skipped
+    // And the first-start setup was skipped (a warning: the logger writes it within a second).
+    await until(() => Promise.resolve(waiting.stdout), (out) => out.includes('migrations are pending'), 5_000, 'the pending-migrations warning');
     const cliRefuses = await run(process.execPath, ['dist/cli/main.js', 'apps:create', 'Early'], { cwd: clone, env: shellEnv(env) });
     expect(cliRefuses.code).toBe(1);
     expect(cliRefuses.stderr).toMatch(/pending migration.*npm run migrate/);

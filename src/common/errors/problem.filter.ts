@@ -50,7 +50,7 @@ export class ProblemFilter implements ExceptionFilter {
     res.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(error, requestId)));
   }
 
-  /** The request's own logger (bound to its request_id by pino-http), even outside Nest's middleware. */
+  /** The request's own logger (bound to its request_id by the access-log middleware), even outside Nest's middleware. */
   private log(req: Request, requestId: string): Pick<Logger, 'error'> {
     const own = (req as Request & { log?: Logger }).log;
     if (own) return own;

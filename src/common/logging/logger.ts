@@ -1,8 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
-import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { AppConfig } from '../../config/app-config';
-import { requestIdFor } from '../http/request-id';
 
 /**
  * Paths masked in every log line. Bodies are never logged; these catch secrets that reach a log
@@ -35,7 +32,7 @@ export const REDACT_PATHS = [
  * database's own message, so a failed statement never copies customer data into the logs.
  */
 export function serializeError(err: unknown): unknown {
-  // pino-http hands its serializers an error already serialized by pino's own: keep that one as is.
+  // A child logger's serializer may be handed an error pino's own already serialized: keep that one as is.
   const serialized = err instanceof Error ? pino.stdSerializers.err(err) : err;
   if (!serialized || typeof serialized !== 'object') return serialized;
   // Driver errors may carry the statement and its bound values as properties too.
@@ -65,10 +62,29 @@ export function withoutSql(message: string): string {
   return head.replace(/ near '[\s\S]*' at line (\d+)/, ' near [omitted] at line $1');
 }
 
+/** Lines are written in blocks of this size at least (see createRootLogger)… */
+const WRITE_BLOCK_BYTES = 4096;
+/** …and nothing waits longer than this for its block. */
+const FLUSH_EVERY_MS = 1000;
+const ERROR_LEVEL = 50;
+
+/**
+ * The process's root logger: JSON lines to LOG_FILE or stdout, secrets masked (REDACT_PATHS).
+ *
+ * Lines go out in blocks of 4 KB rather than one write each: at hundreds of requests a second, a write per
+ * access line (each a trip through libuv's thread pool and back) cost about a twelfth of a credit
+ * consumption's CPU (bench/README, "Logging"). What that costs in freshness is bounded: a line waits at most a
+ * second; a line at `error` or above sends its block at once (it is the line most worth having if the process
+ * dies next); pino writes what is left synchronously when the process exits, crash or not. Only a SIGKILL
+ * (or the kernel's OOM killer) can lose lines — at most the last second's below `error`.
+ */
 export function createRootLogger(config: AppConfig): Logger {
+  const buffering = { sync: false, minLength: WRITE_BLOCK_BYTES, periodicFlush: FLUSH_EVERY_MS };
   const destination = config.log.file
-    ? pino.destination({ dest: config.log.file, sync: false, mkdir: true })
-    : pino.destination({ dest: 1, sync: false });
+    ? pino.destination({ dest: config.log.file, mkdir: true, ...buffering })
+    : pino.destination({ dest: 1, ...buffering });
+  // `destroyed` is SonicBoom's own flag (missing from its typings): flushing a closed stream throws.
+  const closed = (): boolean => (destination as unknown as { destroyed: boolean }).destroyed;
   return pino(
     {
       level: config.log.level,
@@ -77,30 +93,13 @@ export function createRootLogger(config: AppConfig): Logger {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: serializeError },
       formatters: { level: (label) => ({ level: label }) },
+      hooks: {
+        logMethod(args, write, level) {
+          write.apply(this, args);
+          if (level >= ERROR_LEVEL && !closed()) destination.flush();
+        },
+      },
     },
     destination,
   );
-}
-
-/** One access-log line per request, with the request id; no headers or bodies. */
-export function createHttpLogger(logger: Logger): HttpLogger {
-  return pinoHttp({
-    logger,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => requestIdFor(req, res),
-    // The quiet request logger is `logger.child({ request_id })`: it is what req.log (and so every
-    // application log line of the request, via nestjs-pino) uses, and the access line derives from it.
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'request_id' },
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      // pino-http's child loggers (req.log, which nestjs-pino uses in requests) would otherwise fall
-      // back to pino's default error serializer and log failed SQL with its values.
-      err: serializeError,
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
-    autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
-  });
 }
