@@ -129,6 +129,49 @@ describe('API key cache (AppsService.authenticate)', () => {
     expect(await apps.authenticate(apiKey)).toBeNull();
   });
 
+  it('lets the requests that miss together share one read (a busy client whose entry just expired)', async () => {
+    const { table, clock, apps } = setup('5s');
+    const { keyId, apiKey } = table.add('app_1');
+    await apps.authenticate(apiKey);
+    clock.advance(5000);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => apps.authenticate(apiKey)));
+    expect(answers).toEqual(Array.from({ length: 50 }, () => ({ appId: 'app_1', keyId })));
+    expect(table.lookups).toBe(2);
+    // The shared read is over: the next miss reads again.
+    clock.advance(5000);
+    await apps.authenticate(apiKey);
+    expect(table.lookups).toBe(3);
+  });
+
+  it('shares a failed read with the requests that joined it, and reads afresh after it', async () => {
+    const { table, apps } = setup();
+    const { keyId, apiKey } = table.add('app_1');
+    table.duringLookup = () => {
+      table.duringLookup = undefined;
+      return Promise.reject(new Error('connection lost'));
+    };
+    const joined = await Promise.allSettled([apps.authenticate(apiKey), apps.authenticate(apiKey)]);
+    expect(joined.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(table.lookups).toBe(1);
+    expect(await apps.authenticate(apiKey)).toEqual({ appId: 'app_1', keyId });
+    expect(table.lookups).toBe(2);
+  });
+
+  it('does not let a request that comes after a revoke in this process join a read from before it', async () => {
+    const { table, apps } = setup('1h');
+    const { keyId, apiKey } = table.add('app_1');
+    let afterRevoke: Promise<unknown> | undefined;
+    // The first read has the active row in hand when the revoke commits; a request arrives after the revoke.
+    table.duringLookup = async () => {
+      table.duringLookup = undefined;
+      await apps.revokeKey(keyId);
+      afterRevoke = apps.authenticate(apiKey);
+    };
+    expect(await apps.authenticate(apiKey)).toEqual({ appId: 'app_1', keyId });
+    expect(await afterRevoke).toBeNull();
+    expect(table.lookups).toBe(2);
+  });
+
   it('never caches an unknown or revoked key: each try reads the database', async () => {
     const { table, apps } = setup();
     const unknown = `sk_test_${randomBase62(40)}`;
