@@ -20,8 +20,9 @@ export async function promptHidden(
   output: NodeJS.WritableStream = process.stderr,
 ): Promise<string> {
   if (!input.isTTY) throw new CliError('no terminal to ask for a password on');
-  output.write(question);
+  // Echo off before the question shows: whatever is typed as soon as it appears must not be echoed.
   input.setRawMode(true);
+  output.write(question);
   input.setEncoding('utf8');
   input.resume();
   return new Promise<string>((resolve, reject) => {
