@@ -19,7 +19,10 @@ describe('daily and weekly summaries', () => {
   let info: SandboxInfo;
 
   beforeAll(async () => {
-    ({ t, c, info } = await startSandboxApp({ REPORT_TIMEZONE: 'America/Lima', REPORT_DAILY_AT: '08:00', JOBS_POLL_INTERVAL: '50ms' }));
+    // The weekly summary goes out on today's weekday in Lima, so "tomorrow" below is never its day (on a Sunday the
+    // default, Monday, made tomorrow's run send the weekly summaries too).
+    const today = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Lima', weekday: 'long' }).format(new Date()).toLowerCase();
+    ({ t, c, info } = await startSandboxApp({ REPORT_TIMEZONE: 'America/Lima', REPORT_DAILY_AT: '08:00', REPORT_WEEKLY_DAY: today, JOBS_POLL_INTERVAL: '50ms' }));
   });
   afterAll(async () => t.close());
 
