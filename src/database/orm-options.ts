@@ -5,6 +5,7 @@ import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import type { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { requestEntityManager } from './request-context';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
@@ -20,6 +21,8 @@ export function ormOptions(db: DatabaseConfig, overrides: Partial<Options> = {})
     discovery: { warnWhenNoEntities: true },
     forceUtcTimezone: true,
     allowGlobalContext: false,
+    // The HTTP request's EntityManager is forked on first use (request-context.ts).
+    context: requestEntityManager,
     debug: false,
     // Entities are read through explicit queries; nothing here depends on lazy loading.
     ignoreUndefinedInQuery: true,
