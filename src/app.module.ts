@@ -1,12 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AdminModule } from './admin/admin.module';
 import { AppsModule } from './apps/apps.module';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
-import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { LogFlushOnShutdown, ROOT_LOGGER } from './common/logging/log-flush';
 import type { AppConfig, DatabaseConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -68,7 +67,6 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: ROOT_LOGGER, useValue: logger },
         LogFlushOnShutdown,
       ],

@@ -25,7 +25,7 @@ const caller = (t: TestApp) => ({ appId: t.appId, keyId: 'key_x' });
 /**
  * A request that committed its effect and then died before its Idempotency-Key stored the answer:
  * after the key's lease, the client's retry must find that effect, not create a second one.
- * The "first attempt" runs the service exactly as the interceptor would, and never completes the key.
+ * The "first attempt" runs the service exactly as IdempotencyGate lets it, and never completes the key.
  */
 describe('Idempotency-Key retries after the first attempt died', () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import { requestFingerprint } from '../../src/common/idempotency/request-fingerprint';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
@@ -192,6 +192,46 @@ describe('Idempotency-Key', () => {
     expect(replay.headers['x-request-id']).toBe('replay-check-1');
   });
 
+  it('applies to a consumption: the answer is stored before it is sent, the replay debits nothing; a handler’s pre-effect error frees the key, a later error is stored', async () => {
+    const customer = await t.http.post('/v1/customers').set(auth).send({ email: `${freshKey()}@example.com` });
+    await t.http.post(`/v1/customers/${customer.body.id}/credits/grants`).set(auth).send({ credits: 10, reason: 'test' });
+    const key = freshKey();
+    const body = { credits: 3, reference: `job-${key}` };
+    // resource_not_found comes from the service, after the key began: the key is released, not stored.
+    const unknown = await t.http.post('/v1/customers/cus_nobody/credits/consume').set(withKey(key)).send(body);
+    expect(unknown.status).toBe(404);
+    const path = `/v1/customers/${customer.body.id}/credits/consume`;
+    const first = await t.http.post(path).set(withKey(key)).send(body);
+    expect(first.status).toBe(201);
+    expect(first.headers[REPLAYED]).toBeUndefined();
+    const replay = await t.http.post(path).set(withKey(key)).send(body);
+    expect(replay.status).toBe(201);
+    expect(replay.headers[REPLAYED]).toBe('true');
+    expect(replay.text).toBe(first.text);
+    const balance = await t.http.get(`/v1/customers/${customer.body.id}/credits`).set(auth);
+    expect(balance.body.balance).toBe(7);
+
+    // insufficient_credits debited nothing: the key is released, and once credits arrive the same request runs.
+    const tooMuch = { credits: 50, reference: `job-${freshKey()}` };
+    const otherKey = freshKey();
+    const refused = await t.http.post(path).set(withKey(otherKey)).send(tooMuch);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('insufficient_credits');
+    await t.http.post(`/v1/customers/${customer.body.id}/credits/grants`).set(auth).send({ credits: 100, reason: 'test' });
+    const afterGrant = await t.http.post(path).set(withKey(otherKey)).send(tooMuch);
+    expect(afterGrant.status).toBe(201);
+    expect(afterGrant.headers[REPLAYED]).toBeUndefined();
+
+    // credit_reference_reused is an answer, not a rejected input: stored, and replayed verbatim.
+    const reusedKey = freshKey();
+    const reused = await t.http.post(path).set(withKey(reusedKey)).send({ ...body, credits: 4 });
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('credit_reference_reused');
+    const reusedAgain = await t.http.post(path).set(withKey(reusedKey)).send({ ...body, credits: 4 });
+    expect(reusedAgain.headers[REPLAYED]).toBe('true');
+    expect(reusedAgain.text).toBe(reused.text);
+  });
+
   it('accepts keys of 1–255 printable characters and rejects a 256-character key', async () => {
     const long = await t.http.post('/v1/orders').set(withKey('k'.repeat(256))).send({ amount: 100, currency: 'PEN' });
     expect(long.status).toBe(400);
@@ -282,6 +322,30 @@ describe('Idempotency-Key lease (IDEMPOTENCY_LEASE=1s)', () => {
     expect(replay.headers[REPLAYED]).toBe('true');
     expect(replay.body.id).toBe(after.body.id);
     expect((await t.http.get('/v1/orders').set(auth)).body.data).toHaveLength(1);
+  });
+
+  it('an answer that cannot be stored is not sent: 500, the key in progress until its lease ends, then the retry answers the first order', async () => {
+    const auth = bearer(t.apiKey);
+    const key = 'answer-not-stored';
+    const body = { amount: 900, currency: 'PEN' };
+    const complete = vi.spyOn(t.app.get(IdempotencyService), 'complete').mockRejectedValueOnce(new Error('database went away'));
+    try {
+      const failed = await t.http.post('/v1/orders').set(auth).set('Idempotency-Key', key).send(body);
+      expect(failed.status).toBe(500);
+      expect(failed.body.code).toBe('internal_error');
+      const failedAt = Date.now();
+      const during = await t.http.post('/v1/orders').set(auth).set('Idempotency-Key', key).send(body);
+      expect(during.body.code).toBe('idempotency_request_in_progress');
+
+      await sleep(Math.max(0, 1100 - (Date.now() - failedAt)));
+      // The first attempt's order exists; the retry derives the same id from the key's record and answers it.
+      const retry = await t.http.post('/v1/orders').set(auth).set('Idempotency-Key', key).send(body);
+      expect(retry.status).toBe(201);
+      const orders = (await t.http.get('/v1/orders').set(auth)).body.data as { id: string; amount: number }[];
+      expect(orders.filter((o) => o.amount === 900).map((o) => o.id)).toEqual([retry.body.id]);
+    } finally {
+      complete.mockRestore();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { AppsService, type AuthenticatedApp } from '../../apps/apps.service';
 import { ADMIN_BRIDGE, type AdminRequest } from '../../admin/admin-request';
 import { ApiError } from '../errors/api-error';
+import { IdempotencyGate } from '../idempotency/idempotency-gate';
 import { rateLimitHeaders, RateLimits } from '../rate-limit/rate-limits';
 
 export type AuthedRequest = Request & { auth?: AuthedCaller };
@@ -18,6 +19,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly apps: AppsService,
     private readonly rateLimits: RateLimits,
+    private readonly idempotency: IdempotencyGate,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,7 +29,9 @@ export class ApiKeyGuard implements CanActivate {
     const caller = req[ADMIN_BRIDGE] ?? (await this.authenticate(req));
     req.auth = caller;
     const state = await this.rateLimits.consume('api', caller.keyId);
-    if (state) context.switchToHttp().getResponse<Response>().set(rateLimitHeaders(state));
+    const res = context.switchToHttp().getResponse<Response>();
+    if (state) res.set(rateLimitHeaders(state));
+    await this.idempotency.open(req, res);
     return true;
   }
 

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Injecta
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { IdempotencyGate } from '../idempotency/idempotency-gate';
 import { StoredResponse } from '../idempotency/stored-response';
 import { requestIdFor } from '../http/request-id';
 import { RouteTable } from '../http/route-table';
@@ -18,6 +19,7 @@ export class ProblemFilter implements ExceptionFilter {
   constructor(
     private readonly routes: RouteTable,
     private readonly logger: PinoLogger,
+    private readonly idempotency: IdempotencyGate,
   ) {
     this.logger.setContext('ProblemFilter');
   }
@@ -42,6 +44,14 @@ export class ProblemFilter implements ExceptionFilter {
     if (error.status >= 500) {
       this.log(req, requestId).error({ err: exception }, 'unhandled error');
     }
+    // Under an Idempotency-Key the problem is stored as the key's answer on its way out, unless it came before
+    // any effect: then the key is released first, and only then answered.
+    const released = this.idempotency.beforeProblem(req, res, error.code);
+    if (released) void released.then(() => this.answer(res, error, requestId));
+    else this.answer(res, error, requestId);
+  }
+
+  private answer(res: Response, error: ApiError, requestId: string): void {
     for (const [name, value] of Object.entries(error.extra.headers ?? {})) res.setHeader(name, value);
     if (error.status === 401 && !res.hasHeader('WWW-Authenticate')) {
       // RFC 9110 §15.5.2: a 401 names the scheme to use (RFC 6750 adds the error for a bad token).

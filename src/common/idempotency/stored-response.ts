@@ -1,5 +1,5 @@
 /**
- * A response to send exactly as stored (an idempotent replay). Thrown from the interceptor and
+ * A response to send exactly as stored (an idempotent replay). Thrown by IdempotencyGate and
  * written by the global filter, which is the one place that can set any status and content type.
  */
 export class StoredResponse extends Error {
