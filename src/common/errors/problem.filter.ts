@@ -47,8 +47,11 @@ export class ProblemFilter implements ExceptionFilter {
     // Under an Idempotency-Key the problem is stored as the key's answer on its way out, unless it came before
     // any effect: then the key is released first, and only then answered.
     const released = this.idempotency.beforeProblem(req, res, error.code);
-    if (released) void released.then(() => this.answer(res, error, requestId));
-    else this.answer(res, error, requestId);
+    if (released) {
+      released.then(() => this.answer(res, error, requestId)).catch((err: unknown) => this.log(req, requestId).error({ err }, 'answering the problem failed'));
+    } else {
+      this.answer(res, error, requestId);
+    }
   }
 
   private answer(res: Response, error: ApiError, requestId: string): void {

@@ -71,16 +71,20 @@ export class IdempotencyGate {
     res.send = ((body?: unknown) => {
       const send = this.unhook(res);
       const stored = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : body === undefined ? '' : JSON.stringify(body);
-      this.idempotency.complete(recordId, res.statusCode, stored).then(
-        () => send.call(res, body),
-        (err: unknown) => {
-          // Not stored: answer 500 (the key stays in progress until its lease ends; a retry then executes
-          // again and finds what this one did, as after a crash).
-          req.log?.error({ err }, 'storing the idempotent response failed');
-          const requestId = requestIdFor(req, res);
-          send.call(res.status(500).type(PROBLEM_CONTENT_TYPE), JSON.stringify(problemBody(new ApiError('internal_error'), requestId)));
-        },
-      );
+      this.idempotency
+        .complete(recordId, res.statusCode, stored)
+        .then(
+          () => send.call(res, body),
+          (err: unknown) => {
+            // Not stored: answer 500 (the key stays in progress until its lease ends; a retry then executes
+            // again and finds what this one did, as after a crash).
+            req.log?.error({ err }, 'storing the idempotent response failed');
+            const requestId = requestIdFor(req, res);
+            send.call(res.status(500).type(PROBLEM_CONTENT_TYPE), JSON.stringify(problemBody(new ApiError('internal_error'), requestId)));
+          },
+        )
+        // Sending after the wait: a socket already gone must not become an unhandled rejection.
+        .catch((err: unknown) => req.log?.error({ err }, 'sending the stored response failed'));
       return res;
     }) as Response['send'];
   }
