@@ -5,6 +5,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailMessage } from '../../src/notifications/email-message.entity';
+import { WEEKDAYS } from '../../src/reports/report-periods';
 import { SummaryEmailsJob } from '../../src/reports/summary-emails.job';
 import { wallClock } from '../../src/reports/zoned-time';
 import { charge, createOrder, expectCharge, payWithCulqi, payWithMercadoPago, type Client } from '../support/charge-fixtures';
@@ -21,7 +22,7 @@ describe('daily and weekly summaries', () => {
   beforeAll(async () => {
     // The weekly summary goes out on today's weekday in Lima, so "tomorrow" below is never its day (on a Sunday the
     // default, Monday, made tomorrow's run send the weekly summaries too).
-    const today = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Lima', weekday: 'long' }).format(new Date()).toLowerCase();
+    const today = WEEKDAYS[wallClock(new Date(), 'America/Lima').weekday]!;
     ({ t, c, info } = await startSandboxApp({ REPORT_TIMEZONE: 'America/Lima', REPORT_DAILY_AT: '08:00', REPORT_WEEKLY_DAY: today, JOBS_POLL_INTERVAL: '50ms' }));
   });
   afterAll(async () => t.close());
@@ -79,7 +80,7 @@ describe('the weekly summary', () => {
     // The weekly day is tomorrow's in Lima, so the run below, "tomorrow" at 08:30, sends the week with the day.
     local = wallClock(new Date(), 'America/Lima');
     const tomorrowNoon = new Date(Date.UTC(local.year, local.month - 1, local.day + 1, 17, 0));
-    const weekday = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Lima', weekday: 'long' }).format(tomorrowNoon).toLowerCase();
+    const weekday = WEEKDAYS[wallClock(tomorrowNoon, 'America/Lima').weekday]!;
     ({ t, c, info } = await startSandboxApp({ REPORT_TIMEZONE: 'America/Lima', REPORT_DAILY_AT: '08:00', REPORT_WEEKLY_DAY: weekday, JOBS_POLL_INTERVAL: '50ms' }));
   });
   afterAll(async () => t.close());
