@@ -6,6 +6,7 @@
 //
 //   node bench/ab-credits.mjs /tmp/before/dist dist               8 rounds of 400/s × 6 s slices
 //   node bench/ab-credits.mjs A B --rounds 12 --rate 300 --slice 5
+//   AB_NODE_ARGS_B='--max-semi-space-size=32' node bench/ab-credits.mjs dist dist   a Node flag on B only
 //
 // Build the other commit with `git archive <commit> | tar -x -C /tmp/before`, link node_modules into it and run
 // `node scripts/build.mjs` there. CPU is utime + stime of the server process over its slice, per 201.
@@ -31,6 +32,9 @@ function parseArgs(argv) {
   if (args.dists.length !== 2) throw new Error('usage: node bench/ab-credits.mjs <distA> <distB> [--rounds 8] [--rate 400] [--slice 6]');
   return args;
 }
+
+/** AB_NODE_ARGS_A / AB_NODE_ARGS_B: Node flags for one build's process (e.g. a V8 heap setting tried on B only). */
+const nodeArgsOf = (label) => (process.env[`AB_NODE_ARGS_${label}`] ?? '').split(' ').filter(Boolean);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,7 +75,7 @@ async function main() {
       databases.push(database);
       const databaseUrl = await createMysqlDatabase(database);
       await migrateSmartPay(ctx, sandbox, databaseUrl);
-      const instance = await startSmartPay(ctx, sandbox, { name: `smartpay-${label}`, databaseUrl, countSql: false });
+      const instance = await startSmartPay(ctx, sandbox, { name: `smartpay-${label}`, databaseUrl, countSql: false, nodeArgs: nodeArgsOf(label) });
       const customers = [];
       for (let i = 0; i < args.customers; i++) {
         const customer = await api(instance, '/v1/customers', { email: `ab-${i}@example.com` });

@@ -1,10 +1,10 @@
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import type { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { SmartPayMariaDbDriver } from './mariadb-driver';
 import { requestEntityManager } from './request-context';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
@@ -57,7 +57,7 @@ export function ormOptions(db: DatabaseConfig, overrides: Partial<Options> = {})
   const mariadb = db.flavor === 'mariadb';
   return {
     ...common,
-    driver: mariadb ? MariaDbDriver : MySqlDriver,
+    driver: mariadb ? SmartPayMariaDbDriver : MySqlDriver,
     clientUrl: db.url,
     // Binary collation: ids, references and keys compare exactly, as they do on SQLite
     // (the default *_ci collations would treat "INV-1" and "inv-1", or "café" and "cafe", as equal).

@@ -1,6 +1,7 @@
 import { EntityManager, type Platform } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { Injectable } from '@nestjs/common';
+import { promiseHandleOf } from './mariadb-driver';
 import { BatchSession, batchInTurn, driverValues, isSqlite, type CommittingSession, type SqlResult, type SqlSession, type SqlStatement, type SqlValue } from './sql-session';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 
@@ -19,7 +20,7 @@ interface SqliteDatabase {
   exec(sql: string): void;
 }
 
-/** mariadb's callback API and mysql2's share this shape. */
+/** mariadb's callback API and mysql2's share this shape (on MariaDB, SqlRunner prefers the promise handle). */
 interface MysqlConnection {
   query(sql: string, values: unknown[], callback: (err: Error | null, result: unknown) => void): void;
 }
@@ -149,6 +150,11 @@ export class SqlRunner implements SqlSession {
     // The connector inlines the values itself (both connectors escape like MikroORM's formatter, and MikroORM opens
     // the connections with `timezone: 'Z'`, so timestamps are written in UTC either way; sql-runner.test.ts reads
     // rows written both ways back identical). Its formatter costs a fraction of the ORM's per statement.
+    // On MariaDB the same connection's promise handle costs a third less CPU per query (mariadb-driver.ts).
+    const handle = promiseHandleOf(conn);
+    if (handle) return handle.query(sql, driverValues(params, false)).catch((err: unknown) => {
+        throw this.convert(err);
+      });
     return new Promise((resolve, reject) => {
       conn.query(sql, driverValues(params, false), (err, result) => (err ? reject(this.convert(err)) : resolve(result)));
     });

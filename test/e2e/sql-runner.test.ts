@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM, RequestContext, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AbstractSqlConnection } from '@mikro-orm/knex';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Charge } from '../../src/charges/charge.entity';
 import { EntityRows } from '../../src/database/entity-rows';
+import { promiseHandleOf } from '../../src/database/mariadb-driver';
 import { SqlRunner } from '../../src/database/sql-runner';
 import { GatewayCall } from '../../src/gateways/http/gateway-call.entity';
 import { Order } from '../../src/orders/order.entity';
@@ -16,6 +18,10 @@ import { TEST_DB } from '../support/test-env';
  * ORM. These tests hold the two views of the same rows equal on the suite's database, and check the
  * runner's transactions and error conversion.
  */
+interface CallbackConnection {
+  query(sql: string, values: unknown[], callback: (err: Error | null) => void): void;
+}
+
 describe('plain SQL beside the ORM', () => {
   let t: TestApp;
   let orm: MikroORM;
@@ -126,6 +132,37 @@ describe('plain SQL beside the ORM', () => {
       ),
     );
     expect((await viaSql(Order, id))!.amountRefunded).toBe(60);
+  });
+
+  it.runIf(TEST_DB === 'mysql')('MariaDB: the runner queries through the promise handle of the very connection the ORM uses (one session)', async () => {
+    const pool = (orm.em.getConnection() as unknown as AbstractSqlConnection).getKnex().client as {
+      acquireConnection(): Promise<CallbackConnection>;
+      releaseConnection(connection: CallbackConnection): Promise<unknown>;
+    };
+    const connection = await pool.acquireConnection();
+    let handlePrototype: { query(...args: unknown[]): Promise<unknown> };
+    try {
+      const handle = promiseHandleOf(connection);
+      expect(handle).toBeDefined();
+      // A session variable set through knex's callback handle is read back through the promise handle.
+      const marker = Math.floor(Math.random() * 1e9);
+      await new Promise<void>((resolve, reject) => connection.query('set @smartpay_marker = ?', [marker], (err) => (err ? reject(err) : resolve())));
+      expect(await handle!.query('select @smartpay_marker as marker')).toEqual([{ marker }]);
+      handlePrototype = Object.getPrototypeOf(handle) as typeof handlePrototype;
+    } finally {
+      await pool.releaseConnection(connection);
+    }
+
+    // SqlRunner's statements take the handle (every handle is the connector's ConnectionPromise: spy on its class).
+    const spy = vi.spyOn(handlePrototype, 'query');
+    try {
+      const id = await createOrder(clientOf(t), { amount: 703 });
+      await sql.transaction((tx) => tx.run("update orders set description = 'via handle' where id = ?", [id]));
+      expect((await viaSql(Order, id))!.description).toBe('via handle');
+      expect(spy.mock.calls.some(([text]) => String(text).includes("set description = 'via handle'"))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it.runIf(TEST_DB === 'sqlite')('SQLite: WAL, FULL sync, and savepoint journals in memory (group commit pays no temporary-file I/O)', async () => {
