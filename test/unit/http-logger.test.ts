@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLog } from '../../src/common/logging/access-log';
-import { serializeError, withoutSql } from '../../src/common/logging/logger';
+import { REDACT_PATHS, serializeError, withoutSql } from '../../src/common/logging/logger';
 import { run, shellEnv } from '../support/child-process';
 import { sleep, until } from '../support/wait';
 
@@ -25,12 +25,17 @@ describe('request logger', () => {
   let port: number;
 
   beforeAll(async () => {
-    const root: Logger = pino({ serializers: { err: serializeError } }, { write: (s: string) => lines.push(JSON.parse(s)) });
+    const root: Logger = pino(
+      { serializers: { err: serializeError }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+      { write: (s: string) => lines.push(JSON.parse(s)) },
+    );
     const middleware = accessLog(root);
     server = createServer((req, res) => {
       middleware(req, res, () => {
         // What application code does through nestjs-pino inside a request.
-        (req as IncomingMessage & { log: Logger }).log.error({ err: new DriverException() }, 'query failed');
+        const log = (req as IncomingMessage & { log: Logger }).log;
+        log.warn({ payment: { token: 'tok_live_secret' } }, 'token seen');
+        log.error({ err: new DriverException() }, 'query failed');
         res.statusCode = 500;
         res.end();
       });
@@ -50,13 +55,17 @@ describe('request logger', () => {
       req.end();
     });
     await new Promise((r) => setTimeout(r, 20));
-    expect(lines.map((l) => l.msg)).toEqual(['query failed', 'GET /v1/x 500']);
+    expect(lines.map((l) => l.msg)).toEqual(['token seen', 'query failed', 'GET /v1/x 500']);
     for (const line of lines) expect(line.request_id).toBe('rid-1');
+    // The request's own lines go through the root logger's redaction; the access line (which skips it) has its fixed fields.
+    expect(lines[0]!.payment).toEqual({ token: '[redacted]' });
+    expect(Object.keys(lines[2]!).sort()).toEqual(['hostname', 'level', 'msg', 'pid', 'req', 'request_id', 'res', 'responseTime', 'time']);
     const text = JSON.stringify(lines);
+    expect(text).not.toContain('tok_live_secret');
     expect(text).toContain('[sql omitted] no such table: customers');
     expect(text).not.toContain('ana@example.pe');
     expect(text).not.toContain('sk_test_secret');
-    expect((lines[0]!.err as { type?: string }).type).toBe('DriverException');
+    expect((lines[1]!.err as { type?: string }).type).toBe('DriverException');
   });
 });
 
