@@ -11,10 +11,10 @@ import { MariaDbConnection, MariaDbDriver } from '@mikro-orm/mariadb';
  * Measured here on one connection (`select ?, ?; select 1`, 20,000 in a row): 92 µs of CPU per query through
  * the callback API against 63 µs through the promise API. A credit consumption sends two queries.
  *
- * Both handles are the connector's own classes wrapped around one connection (one socket, one session), so
- * a statement SqlRunner sends inside a transaction that knex began is in that transaction, exactly as before.
+ * Both handles are the connector's own classes wrapped around one connection (one socket, one session): what
+ * one handle sets (a transaction, a session variable) the other sees, and the pool lends out both together.
  * The connector's factory does not return the connection under the callback handle, so `createConnection`
- * below builds it from the connector's classes (pinned with the rest of the lock file; `mariadb-driver.test.ts`
+ * below builds it from the connector's classes (pinned with the rest of the lock file; `sql-runner.test.ts`
  * fails if they move).
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- the connector's classes are CommonJS modules without typings */
