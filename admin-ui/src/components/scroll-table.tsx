@@ -23,6 +23,8 @@ function useOverflowing<T extends HTMLElement>() {
     check();
     const observer = new ResizeObserver(check);
     observer.observe(el);
+    // The content too: rows that arrive after the first check widen the table, not the box around it.
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
     return () => observer.disconnect();
   }, []);
   return { ref, overflowing };
