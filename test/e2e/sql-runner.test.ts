@@ -13,15 +13,16 @@ import { sandboxInfo } from '../support/sandbox-client';
 import { bearer, startTestApp, type TestApp } from '../support/test-app';
 import { TEST_DB } from '../support/test-env';
 
+/** knex's view of a pooled MariaDB connection: the connector's callback handle. */
+interface CallbackConnection {
+  query(sql: string, values: unknown[], callback: (err: Error | null) => void): void;
+}
+
 /**
  * The payment hot path writes and reads rows with plain SQL (SqlRunner + EntityRows) instead of the
  * ORM. These tests hold the two views of the same rows equal on the suite's database, and check the
  * runner's transactions and error conversion.
  */
-interface CallbackConnection {
-  query(sql: string, values: unknown[], callback: (err: Error | null) => void): void;
-}
-
 describe('plain SQL beside the ORM', () => {
   let t: TestApp;
   let orm: MikroORM;
