@@ -123,7 +123,8 @@ export class ChargesService {
     };
 
     await this.sql.transaction(async (tx) => {
-      await this.orderState.begin(tx, caller.appId, order.id, now, replacesReview);
+      // The replaced charge's row before the order's (the lock order of every outcome commit, so a webhook
+      // settling that charge meanwhile cannot deadlock with us); a refused claim below rolls it back.
       if (replacesReview && previous) {
         await tx.run(
           "update charges /*! FORCE INDEX (PRIMARY) */ set status = 'failed', failure_code = 'authentication_failed', failure_message = ?, source_token = null, next_action = null, updated_at = ? where id = ? and status = 'requires_action'",
@@ -131,6 +132,7 @@ export class ChargesService {
         );
         await markChargeHour(this.rows, tx, previous.appId, previous.attemptedAt, now);
       }
+      await this.orderState.begin(tx, caller.appId, order.id, now, replacesReview);
       await this.rows.insert(tx, Charge, charge);
     });
 
@@ -173,13 +175,23 @@ export class ChargesService {
     }
     const order = await this.orders.load(caller, charge.orderId);
     const now = this.clock.now();
+    // The charge row first, then the order: the lock order of every outcome commit (writeOutcome, then the
+    // order), so a webhook settling this charge at the same instant waits for us, or we for it, instead of
+    // deadlocking on MariaDB. Both writes are conditional on requires_action: exactly one side wins.
     const claimed = await this.sql.transaction(async (tx) => {
-      if (!(await this.orderState.resumeFromAction(tx, order.id, now))) return false;
-      await tx.run("update charges /*! FORCE INDEX (PRIMARY) */ set status = 'pending', updated_at = ? where id = ?", [now, charge.id]);
+      const moved = await tx.run("update charges /*! FORCE INDEX (PRIMARY) */ set status = 'pending', updated_at = ? where id = ? and status = 'requires_action'", [now, charge.id]);
+      if (moved !== 1) return false;
+      // Throwing rolls the charge back to requires_action.
+      if (!(await this.orderState.resumeFromAction(tx, order.id, now))) throw new ApiError('order_processing', 'The order is not awaiting this authentication');
       await markChargeHour(this.rows, tx, charge.appId, charge.attemptedAt, now);
       return true;
     });
-    if (!claimed) throw new ApiError('order_processing', 'The order is not awaiting this authentication');
+    if (!claimed) {
+      // A webhook or reconciliation settled the charge since we read it: answer with its outcome.
+      const current = await this.findCharge(charge.id);
+      if (current && (current.status === 'succeeded' || current.status === 'failed')) return presentCharge(current);
+      throw new ApiError('charge_not_authenticatable', `The charge is ${current?.status ?? 'gone'}`);
+    }
     charge.status = 'pending';
 
     const gateway = this.registry.get(charge.gateway as GatewayId);

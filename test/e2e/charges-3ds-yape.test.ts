@@ -8,6 +8,7 @@ import { charge, createOrder, CULQI_VISA, expectCharge, expectProblem, getCharge
 import { culqiCardToken, culqiChargesFor, culqiYapeToken, mercadoPagoPaymentsFor, type SandboxInfo } from '../support/sandbox-client';
 import { bearer, type TestApp } from '../support/test-app';
 import { startSandboxApp } from '../support/sandbox-app';
+import { ChargeSyncService } from '../../src/charges/charge-sync.service';
 
 const REVIEW_EMAIL = 'review@culqi.com';
 /** What Culqi3DS.initAuthentication hands the front end after a challenge (values are opaque to SmartPay). */
@@ -184,6 +185,24 @@ describe('3-D Secure and Yape', () => {
       expect(settled.failure).toMatchObject({ code: 'authentication_failed', gateway_code: 'cc_rejected_3ds_challenge' });
       expect((await getOrder(c, orderId)).status).toBe('pending');
       await payWithCulqi(c, info, orderId);
+    });
+
+    it('a sync racing the webhook and reconciliation settles the charge once; the client always gets the outcome', async () => {
+      // authenticate claims the charge row, then the order; the sync commits the charge, then the order. In the
+      // opposite lock order MariaDB deadlocked now and then and the client got a 500 (seen in CI).
+      const sync = t.app.get(ChargeSyncService);
+      for (let round = 0; round < 6; round++) {
+        const { orderId, chargeId, url, creq } = await mpChallenge(MP_CHALLENGE_OK);
+        await completeChallenge(url, creq);
+        const [res] = await Promise.all([authenticate(chargeId), sync.sync(chargeId), sync.sync(chargeId)]);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(res.body).toMatchObject({ id: chargeId, status: 'succeeded' });
+        expect((await getOrder(c, orderId)).status).toBe('paid');
+        expect(await mercadoPagoPaymentsFor(info, chargeId)).toHaveLength(1);
+        const events = await t.http.get('/v1/events').query({ type: 'order.paid', limit: 100 }).set(bearer(c.key));
+        expect(events.status).toBe(200);
+        expect((events.body.data as { data: { id: string } }[]).filter((e) => e.data.id === orderId)).toHaveLength(1);
+      }
     });
 
     it('without three_ds the same card is decided frictionless', async () => {
