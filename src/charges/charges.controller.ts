@@ -51,7 +51,8 @@ export class ChargesController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Complete 3-D Secure',
-    description: 'Culqi: retries the charge with the same token and these values. Mercado Pago: syncs the challenge outcome from the gateway.',
+    description:
+      'Culqi: retries the charge with the same token and these values. Mercado Pago: syncs the challenge outcome from the gateway. A charge already settled (by a webhook or reconciliation, even one that races this call) is answered as it is, with 200.',
   })
   @ApiParam({ name: 'id', description: 'ch_…' })
   @ApiJsonBody(authenticateSchema)
