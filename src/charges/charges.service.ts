@@ -169,7 +169,7 @@ export class ChargesService {
   async authenticate(caller: AuthedCaller, chargeId: string, input: AuthenticateInput): Promise<ChargeObject> {
     const charge = await this.load(caller, chargeId);
     // Already settled (a webhook or reconciliation got there first): answer with the outcome.
-    if (charge.status === 'succeeded' || charge.status === 'failed') return presentCharge(charge);
+    if (isSettled(charge)) return presentCharge(charge);
     if (charge.status !== 'requires_action') {
       throw new ApiError('charge_not_authenticatable', `The charge is ${charge.status}`);
     }
@@ -189,7 +189,7 @@ export class ChargesService {
     if (!claimed) {
       // A webhook or reconciliation settled the charge since we read it: answer with its outcome.
       const current = await this.findCharge(charge.id);
-      if (current && (current.status === 'succeeded' || current.status === 'failed')) return presentCharge(current);
+      if (current && isSettled(current)) return presentCharge(current);
       throw new ApiError('charge_not_authenticatable', `The charge is ${current?.status ?? 'gone'}`);
     }
     charge.status = 'pending';
@@ -368,4 +368,9 @@ export class ChargesService {
       throw new ApiError('gateway_not_supported', `${gateway} does not charge ${order.currency}`, { param: 'gateway' });
     }
   }
+}
+
+/** A charge whose outcome is final for authentication: nothing is left to authenticate. */
+function isSettled(charge: Pick<Charge, 'status'>): boolean {
+  return charge.status === 'succeeded' || charge.status === 'failed';
 }
