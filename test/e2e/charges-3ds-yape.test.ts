@@ -4,7 +4,7 @@
  * order payable, and Yape pays an order through Culqi.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charge, createOrder, CULQI_VISA, expectCharge, expectProblem, getCharge, getOrder, payWithCulqi, mpToken, type Client } from '../support/charge-fixtures';
+import { charge, createOrder, CULQI_VISA, expectCharge, expectProblem, getCharge, getOrder, listEvents, payWithCulqi, mpToken, type Client } from '../support/charge-fixtures';
 import { culqiCardToken, culqiChargesFor, culqiYapeToken, mercadoPagoPaymentsFor, type SandboxInfo } from '../support/sandbox-client';
 import { bearer, type TestApp } from '../support/test-app';
 import { startSandboxApp } from '../support/sandbox-app';
@@ -199,9 +199,7 @@ describe('3-D Secure and Yape', () => {
         expect(res.body).toMatchObject({ id: chargeId, status: 'succeeded' });
         expect((await getOrder(c, orderId)).status).toBe('paid');
         expect(await mercadoPagoPaymentsFor(info, chargeId)).toHaveLength(1);
-        const events = await t.http.get('/v1/events').query({ type: 'order.paid', limit: 100 }).set(bearer(c.key));
-        expect(events.status).toBe(200);
-        expect((events.body.data as { data: { id: string } }[]).filter((e) => e.data.id === orderId)).toHaveLength(1);
+        expect((await listEvents(c, 'order.paid')).filter((e) => e.data.id === orderId)).toHaveLength(1);
       }
     });
 

@@ -8,7 +8,7 @@ import { Clock } from '../../src/common/clock';
 import { CreditExpiryJob } from '../../src/credits/credit-expiry.job';
 import { CreditPurchaseGrants } from '../../src/credits/credit-purchase-grants';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, payWithCulqi, type Client } from '../support/charge-fixtures';
+import { expectProblem, listEvents, payWithCulqi, type Client } from '../support/charge-fixtures';
 import {
   consume,
   createCustomer,
@@ -29,12 +29,6 @@ import { until } from '../support/wait';
 const CULQI_USER = 'culqi-hooks';
 const CULQI_PASSWORD = randomBase62(24);
 const DAY = 86_400_000;
-
-async function events(c: Client, type: string): Promise<{ id: string; data: Record<string, unknown> }[]> {
-  const res = await c.t.http.get('/v1/events').query({ type, limit: 100 }).set(bearer(c.key));
-  expect(res.status).toBe(200);
-  return res.body.data as { id: string; data: Record<string, unknown> }[];
-}
 
 describe('prepaid credits', () => {
   let t: TestApp;
@@ -71,7 +65,7 @@ describe('prepaid credits', () => {
       const expiry = Date.parse(balance.lots[0]!.expires_at!);
       expect(Math.abs(expiry - (Date.now() + 365 * DAY))).toBeLessThan(60_000);
       // Let every queued job and webhook finish, then look again: still one grant.
-      await until(() => events(c, 'credits.granted'), (e) => e.some((x) => x.data.order_id === orderId), 10_000, 'credits.granted');
+      await until(() => listEvents(c, 'credits.granted'), (e) => e.some((x) => x.data.order_id === orderId), 10_000, 'credits.granted');
       await new Promise((r) => setTimeout(r, 500));
       expect((await getBalance(c, customer)).balance).toBe(550);
       const entries = await ledger(c, customer);
@@ -79,7 +73,7 @@ describe('prepaid credits', () => {
         ['purchase', 500, 500, orderId],
         ['bonus', 50, 550, orderId],
       ]);
-      expect((await events(c, 'credits.granted')).filter((e) => e.data.order_id === orderId)).toHaveLength(1);
+      expect((await listEvents(c, 'credits.granted')).filter((e) => e.data.order_id === orderId)).toHaveLength(1);
       expect(await expectLedgerConsistent(t, customer)).toBe(550);
     });
 
@@ -204,7 +198,7 @@ describe('prepaid credits', () => {
       expect(expiries.map((e) => [e.credits, e.lots])).toEqual([[-50, [{ lot_id: lot, credits: -50 }]]]);
       expect(expiries[0]!.balance_after).toBe(5);
       expect(await expectLedgerConsistent(t, customer)).toBe(5);
-      const expired = await until(() => events(c, 'credits.expired'), (e) => e.some((x) => x.data.customer_id === customer), 10_000, 'credits.expired');
+      const expired = await until(() => listEvents(c, 'credits.expired'), (e) => e.some((x) => x.data.customer_id === customer), 10_000, 'credits.expired');
       expect(expired.filter((x) => x.data.customer_id === customer)).toHaveLength(1);
     });
 
@@ -228,7 +222,7 @@ describe('prepaid credits', () => {
       expect(patched.status, JSON.stringify(patched.body)).toBe(200);
       expect(patched.body.low_balance_threshold).toBe(50);
       await grant(c, customer, 100);
-      const mine = async () => (await events(c, 'credits.low_balance')).filter((e) => e.data.customer_id === customer);
+      const mine = async () => (await listEvents(c, 'credits.low_balance')).filter((e) => e.data.customer_id === customer);
       await consume(c, customer, 40, 'a');
       expect(await mine()).toHaveLength(0);
       await consume(c, customer, 20, 'b'); // 40 < 50: crossing

@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signedInAdmin } from '../support/admin-client';
-import { type Client, createOrder, expectProblem, getOrder, payWithCulqi } from '../support/charge-fixtures';
+import { type Client, createOrder, expectProblem, getOrder, listEvents, payWithCulqi } from '../support/charge-fixtures';
 import { run, shellEnv } from '../support/child-process';
 import { clearSunatOutcomes, documentFiles, forceSunatOutcome, type InvoiceView, listInvoices, waitForAnsweredSale, waitForInvoices, uniqueEmail } from '../support/invoices';
 import { postmarkMessages, type SandboxInfo } from '../support/sandbox-client';
@@ -97,8 +97,7 @@ describe('issuing a rejected document again by hand', () => {
     expect(accepted).toMatchObject({ id: issued.id, status: 'accepted', sunat: { code: '0' } });
     expect((await getOrder(c, orderId)).invoice_id).toBe(issued.id);
     expect(await boletaNumbers()).toEqual([...before, issued.number]);
-    const events = await t.http.get('/v1/events').query({ type: 'invoice.issued', limit: '100' }).set(bearer(c.key));
-    expect((events.body.data as { data: { id: string } }[]).filter((e) => e.data.id === issued.id)).toHaveLength(1);
+    expect((await listEvents(c, 'invoice.issued')).filter((e) => e.data.id === issued.id)).toHaveLength(1);
 
     const messages = await until(() => postmarkMessages(info, { to }), (m) => m.length === 2, 20_000, 'the replacement e-mail');
     const notice = messages.find((m) => m.Tag === 'invoice_replaced')!;

@@ -55,6 +55,13 @@ export async function getCharge(c: Client, chargeId: string): Promise<Record<str
   return res.body as Record<string, unknown> & { gateway_calls: GatewayCallView[] };
 }
 
+/** The newest (up to 100) events of one type the client's app recorded, as `GET /v1/events` lists them. */
+export async function listEvents(c: Client, type: string): Promise<{ id: string; data: Record<string, unknown> }[]> {
+  const res = await c.t.http.get('/v1/events').query({ type, limit: 100 }).set(bearer(c.key));
+  expect(res.status).toBe(200);
+  return res.body.data as { id: string; data: Record<string, unknown> }[];
+}
+
 export interface GatewayCallView {
   operation: string;
   method: string;
